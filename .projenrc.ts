@@ -1,0 +1,49 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-registries',
+  description: 'cdk8s constructs for container registry credentials on developer platforms (OpenChoreo, Choreo, Konflux): push and pull secrets, replication, GitOps-safe delivery.',
+  author: 'cdk8s-registries maintainers',
+  authorAddress: 'maintainers@users.noreply.example.com',
+  repositoryUrl: 'https://github.com/cdk8s-registries/cdk8s-registries.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // cdk8s 2 (projen defaults to the end-of-life cdk8s 1) with versions that exist on the registry here.
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+
+  // Runtime helpers are bundled: jsii libraries may only depend on jsii modules otherwise.
+  bundledDeps: ['re2js@^2.10.0', 'yaml@^2.9.1'],
+  devDeps: [
+    'cdk8s-cli@^2.207.60',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    'fast-check@^4.10.2',
+    'kubernetes-types@^1.30.0',
+    'kubernetes-models@^5.1.0',
+  ],
+
+  // CI is .ci/run on a clean clone; no GitHub workflows.
+  github: false,
+  release: false,
+  // jsii-pacmak would otherwise write into dist/, which is where `cdk8s synth` puts the examples.
+  artifactsDirectory: 'dist-package',
+  // Golden files and snapshots are never rewritten by a test run.
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+    },
+  },
+  gitignore: ['/dist/', '/dist-package/', '/test/.tmp/', '/.bench/'],
+  npmignoreEnabled: true,
+});
+
+// The examples and their cdk8s app are not part of the published package.
+project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/');
+
+project.synth();

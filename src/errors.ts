@@ -1,0 +1,102 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Everything a `ValidationError` reports about one bad input.
+ */
+export interface ValidationErrorProps {
+  /**
+   * The construct whose input was bad; its path is named in the message.
+   *
+   * @default - no construct path (the input was given to a value class such as `ImageReference`)
+   */
+  readonly scope?: IConstruct;
+
+  /**
+   * The property or argument that holds the bad value, e.g. `credentials[0].registry`.
+   */
+  readonly property: string;
+
+  /**
+   * The bad value as given. Ignored when `secret` is true.
+   *
+   * @default - no value is shown
+   */
+  readonly value?: string;
+
+  /**
+   * Whether the value is secret material. Secret values are never shown, only their length.
+   *
+   * @default false
+   */
+  readonly secret?: boolean;
+
+  /**
+   * What is wrong, in a short sentence.
+   */
+  readonly problem: string;
+
+  /**
+   * How to fix it.
+   */
+  readonly fix: string;
+}
+
+/**
+ * The error raised for every input the library rejects.
+ *
+ * Its message names the construct path (when there is one), the property, the bad value (redacted when secret) and
+ * how to fix it:
+ * `[chart/pull-secret] credentials[0].registry: "ghcr.io:443" has an explicit :443 port ... Fix: write "ghcr.io".`
+ */
+export class ValidationError {
+  /** Always `ValidationError`. */
+  public readonly name: string;
+  /** The full message: construct path, property, problem, value and fix. */
+  public readonly message: string;
+  /** Where the error was raised. */
+  public readonly stack?: string;
+  /** The construct path, or an empty string when the input was not given to a construct. */
+  public readonly constructPath: string;
+  /** The property or argument that holds the bad value. */
+  public readonly property: string;
+  /** The bad value as shown in the message (redacted when secret); empty when none is shown. */
+  public readonly shownValue: string;
+  /** What is wrong. */
+  public readonly problem: string;
+  /** How to fix it. */
+  public readonly fix: string;
+
+  constructor(props: ValidationErrorProps) {
+    const constructPath = props.scope ? props.scope.node.path : '';
+    const shownValue = showValue(props);
+    const where = constructPath ? `[${constructPath}] ` : '';
+    const got = shownValue ? ` (got ${shownValue})` : '';
+    this.name = 'ValidationError';
+    this.message = `${where}${props.property}: ${props.problem}${got}. Fix: ${props.fix}`;
+    Error.captureStackTrace(this, ValidationError);
+    this.constructPath = constructPath;
+    this.property = props.property;
+    this.shownValue = shownValue;
+    this.problem = props.problem;
+    this.fix = props.fix;
+  }
+}
+
+// jsii cannot express a class that extends the built-in Error, so the prototype chain is joined at run time:
+// `err instanceof Error` holds, throw sites and test runners treat it as a normal error.
+Object.setPrototypeOf(ValidationError.prototype, Error.prototype);
+
+const MAX_SHOWN_LENGTH = 120;
+
+function showValue(props: ValidationErrorProps): string {
+  if (props.value === undefined) {
+    return '';
+  }
+  if (props.secret) {
+    return `<redacted secret, ${props.value.length} characters>`;
+  }
+  const value = props.value.length > MAX_SHOWN_LENGTH
+    ? `${props.value.slice(0, MAX_SHOWN_LENGTH)}... (${props.value.length} characters)`
+    : props.value;
+  return JSON.stringify(value);
+}
