@@ -39,11 +39,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 60_000,
     },
   },
+  // test/tsconfig.json type-checks the tests and the examples (ts-jest only transpiles).
+  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts'], compilerOptions: {} },
   gitignore: ['/dist/', '/dist-package/', '/test/.tmp/', '/.bench/'],
   npmignoreEnabled: true,
 });
 
 // The examples and their cdk8s app are not part of the published package.
 project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/');
+
+// Type-check tests, examples and benchmarks before running them; ts-jest runs with isolatedModules.
+project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 
 project.synth();

@@ -1,2 +1,23 @@
+// Core values
 export * from './errors';
 export * from './names';
+export * from './values/image-reference';
+export * from './values/docker-config';
+export * from './values/kubelet-keyring';
+
+// Credentials and how their secrets reach the cluster
+export * from './credentials/secret-value';
+export * from './credentials/token-generator';
+export * from './credentials/registry-credentials';
+export * from './delivery/sealing';
+export * from './delivery/secret-delivery';
+export * from './argocd';
+export * from './registry-secret';
+
+// Replication of pull secrets across namespaces
+export * from './replication/label-selector';
+export * from './replication/namespace-selection';
+export * from './replication/pattern-lint';
+
+// OpenChoreo
+export * from './openchoreo/namespace-names';

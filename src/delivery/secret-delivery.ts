@@ -1,0 +1,448 @@
+import { Duration } from 'cdk8s';
+import { SealingKey, SealingScope, SealingScopes } from './sealing';
+import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
+import { externalReference, sealedCiphertext, SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { GENERATOR_API_VERSION } from '../credentials/token-generator';
+import { DeliveryRequest, RenderedDelivery } from './delivery-request';
+import { ValidationError } from '../errors';
+import { DockerConfig } from '../values/docker-config';
+import { goJsonString } from '../values/go-json';
+
+/** The Secret type every registry secret has. */
+export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
+/** The data key of a `kubernetes.io/dockerconfigjson` Secret. */
+export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+
+/** How a registry secret reaches the cluster. */
+export enum SecretDeliveryKind {
+  /** A plain `Secret`: the credential is in the synthesized YAML. */
+  PLAIN_SECRET = 'plain-secret',
+  /** A Bitnami `SealedSecret`: only ciphertext for the cluster's controller is in the YAML. */
+  SEALED_SECRET = 'sealed-secret',
+  /** An External Secrets `ExternalSecret`: only references to a store, or a token generator, are in the YAML. */
+  EXTERNAL_SECRET = 'external-secret',
+}
+
+/** The kind of External Secrets store an `ExternalSecret` reads from. */
+export enum SecretStoreKind {
+  /** A namespaced `SecretStore` in the secret's namespace. */
+  SECRET_STORE = 'SecretStore',
+  /** A cluster-wide `ClusterSecretStore`. */
+  CLUSTER_SECRET_STORE = 'ClusterSecretStore',
+}
+
+/** A reference to an External Secrets store. */
+export interface SecretStoreReference {
+  /** The store's name. */
+  readonly name: string;
+  /**
+   * The store's kind.
+   *
+   * @default SecretStoreKind.CLUSTER_SECRET_STORE
+   */
+  readonly kind?: SecretStoreKind;
+}
+
+/** Options for the SealedSecret delivery. */
+export interface SealedSecretDeliveryOptions {
+  /**
+   * The controller's public key, to seal plain-text values at synth time. Not needed when every value is pre-sealed
+   * with `SecretValue.sealed`.
+   *
+   * Sealing is randomized unless the key has a deterministic seed (`SealingKey.fromCertificate(pem,
+   * { deterministicSeed })`): without one, every synth writes new ciphertext.
+   *
+   * @default - values must be pre-sealed
+   */
+  readonly sealingKey?: SealingKey;
+
+  /**
+   * Which SealedSecrets may decrypt the values. Written as the scope annotation on the SealedSecret itself; pre-sealed
+   * values must have been sealed with the same scope.
+   *
+   * @default SealingScope.STRICT
+   */
+  readonly scope?: SealingScope;
+}
+
+/** Options for the ExternalSecret delivery. */
+export interface ExternalSecretDeliveryOptions {
+  /**
+   * The store that holds the values given with `SecretValue.fromExternalSecret`. Not needed for token generators.
+   *
+   * @default - none; required unless every credential uses a token generator
+   */
+  readonly store?: SecretStoreReference;
+
+  /**
+   * How often External Secrets re-reads the store. Token-generator credentials use their own interval.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly refreshInterval?: Duration;
+}
+
+/**
+ * How a `RegistrySecret` reaches the cluster: a plain Secret (explicitly unsafe), a Bitnami SealedSecret, or an
+ * External Secrets ExternalSecret.
+ *
+ * | situation | delivery |
+ * | --- | --- |
+ * | a secrets manager (Vault, AWS/GCP/Azure) holds the credential | `externalSecret({ store })` |
+ * | ECR, GAR, ACR or Quay can mint short-lived tokens | `externalSecret()` with `RegistryCredentials.fromTokenGenerator` |
+ * | no secrets manager; Sealed Secrets controller in the cluster | `sealedSecret({ sealingKey })` or pre-sealed values |
+ * | local tests, throwaway clusters | `plainSecret()` with `SecretValue.unsafePlainText` |
+ */
+export abstract class SecretDelivery {
+  /** A plain `Secret`, byte-identical to `kubectl create secret docker-registry`. Only for `unsafePlainText` values. */
+  public static plainSecret(): SecretDelivery {
+    return new PlainSecretDelivery();
+  }
+
+  /**
+   * A Bitnami `SealedSecret`, sealed at synth time with the controller's public key or made from pre-sealed values.
+   *
+   * @see https://github.com/bitnami-labs/sealed-secrets
+   */
+  public static sealedSecret(options: SealedSecretDeliveryOptions = {}): SecretDelivery {
+    return new SealedSecretDelivery(options);
+  }
+
+  /**
+   * An External Secrets `ExternalSecret` (`external-secrets.io/v1`) that builds the `.dockerconfigjson` in the cluster,
+   * `auth` included, from store values or a token generator.
+   *
+   * @see https://external-secrets.io/latest/guides/common-k8s-secret-types/#dockerconfigjson-example
+   */
+  public static externalSecret(options: ExternalSecretDeliveryOptions = {}): SecretDelivery {
+    return new ExternalSecretDelivery(options);
+  }
+
+  /** The delivery kind. */
+  public abstract readonly kind: SecretDeliveryKind;
+
+  /** @internal the value sources this delivery accepts */
+  protected abstract readonly _accepts: SecretValueSource[];
+
+  /** @internal */
+  public abstract _render(request: DeliveryRequest): RenderedDelivery;
+
+  /** @internal throws unless every credential's material is of a kind this delivery can carry */
+  protected _checkSources(request: DeliveryRequest, fix: string): void {
+    request.credentials.forEach((credentials, index) => {
+      for (const source of credentials.valueSources) {
+        if (!this._accepts.includes(source)) {
+          throw new ValidationError({
+            scope: request.scope,
+            property: `credentials[${index}]`,
+            value: `${credentials.registry} (${source} value)`,
+            problem: `holds a ${source} value, which the ${this.kind} delivery cannot carry; one secret cannot mix kinds`,
+            fix,
+          });
+        }
+      }
+    });
+  }
+}
+
+class PlainSecretDelivery extends SecretDelivery {
+  public readonly kind = SecretDeliveryKind.PLAIN_SECRET;
+  protected readonly _accepts = [SecretValueSource.PLAIN_TEXT];
+
+  public _render(request: DeliveryRequest): RenderedDelivery {
+    this._checkSources(request, 'use SecretValue.unsafePlainText for every value, or choose the delivery that matches the values (sealedSecret for SecretValue.sealed, externalSecret for SecretValue.fromExternalSecret)');
+    rejectGenerators(request, 'plain Secret');
+    const json = plainDockerConfig(request.credentials);
+    return {
+      main: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: objectMeta(request, request.secretLabels, request.secretAnnotations),
+        type: DOCKER_CONFIG_JSON_TYPE,
+        data: { [DOCKER_CONFIG_JSON_KEY]: Buffer.from(json, 'utf8').toString('base64') },
+      },
+      dependencies: [],
+    };
+  }
+}
+
+class SealedSecretDelivery extends SecretDelivery {
+  public readonly kind = SecretDeliveryKind.SEALED_SECRET;
+  protected readonly _accepts = [SecretValueSource.PLAIN_TEXT, SecretValueSource.SEALED];
+
+  constructor(private readonly options: SealedSecretDeliveryOptions) {
+    super();
+  }
+
+  public _render(request: DeliveryRequest): RenderedDelivery {
+    this._checkSources(request, 'seal every value the same way: plain text sealed at synth time with a sealingKey, or values pre-sealed with SecretValue.sealed');
+    rejectGenerators(request, 'SealedSecret');
+    const scope = this.options.scope ?? SealingScope.STRICT;
+    const sources = new Set(request.credentials.flatMap(c => c.valueSources));
+    if (sources.size > 1) {
+      throw new ValidationError({
+        scope: request.scope,
+        property: 'credentials',
+        value: [...sources].join(' and '),
+        problem: 'mixes plain-text values (sealed now) with pre-sealed values in one SealedSecret',
+        fix: 'pre-seal all values with kubeseal, or give all of them as plain text with a sealingKey',
+      });
+    }
+    const { encryptedData, templateData } = sources.has(SecretValueSource.SEALED)
+      ? presealedSpec(request)
+      : { encryptedData: { [DOCKER_CONFIG_JSON_KEY]: this.seal(request, scope, plainDockerConfig(request.credentials)) }, templateData: undefined };
+    return {
+      main: {
+        apiVersion: 'bitnami.com/v1alpha1',
+        kind: 'SealedSecret',
+        metadata: objectMeta(request, request.secretLabels, { ...request.secretAnnotations, ...SealingScopes.annotationsFor(scope) }),
+        spec: {
+          encryptedData,
+          template: {
+            type: DOCKER_CONFIG_JSON_TYPE,
+            metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
+            data: templateData,
+          },
+        },
+      },
+      dependencies: [],
+    };
+  }
+
+  private seal(request: DeliveryRequest, scope: SealingScope, plaintext: string): string {
+    if (!this.options.sealingKey) {
+      throw new ValidationError({
+        scope: request.scope,
+        property: 'delivery.sealingKey',
+        problem: 'is required to seal plain-text values at synth time',
+        fix: 'pass SecretDelivery.sealedSecret({ sealingKey: SealingKey.fromCertificate(<kubeseal --fetch-cert output>) }), or pre-seal the values with SecretValue.sealed',
+      });
+    }
+    try {
+      return this.options.sealingKey.seal(plaintext, { scope, namespace: request.namespace, name: request.name });
+    } catch (err) {
+      throw err instanceof ValidationError
+        ? new ValidationError({ scope: request.scope, property: `namespace/name for ${scope} sealing`, problem: err.problem, fix: err.fix })
+        : err;
+    }
+  }
+}
+
+class ExternalSecretDelivery extends SecretDelivery {
+  public readonly kind = SecretDeliveryKind.EXTERNAL_SECRET;
+  protected readonly _accepts = [SecretValueSource.EXTERNAL];
+
+  constructor(private readonly options: ExternalSecretDeliveryOptions) {
+    super();
+  }
+
+  public _render(request: DeliveryRequest): RenderedDelivery {
+    this._checkSources(request, 'give every value with SecretValue.fromExternalSecret, or choose the delivery that matches the values');
+    const generated = request.credentials.filter(c => c._parts.generator);
+    if (generated.length > 0) {
+      return this.renderGenerated(request, generated);
+    }
+    const store = this.requireStore(request);
+    const target = {
+      name: request.name,
+      creationPolicy: 'Owner',
+      template: {
+        type: DOCKER_CONFIG_JSON_TYPE,
+        engineVersion: 'v2',
+        metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
+        data: wholeConfigOf(request.credentials) ? undefined : { [DOCKER_CONFIG_JSON_KEY]: dockerConfigTemplate(request.credentials) },
+      },
+    };
+    return {
+      main: externalSecret(request, {
+        refreshInterval: goDuration(this.options.refreshInterval ?? Duration.hours(1)),
+        secretStoreRef: { name: store.name, kind: store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE },
+        target,
+        data: remoteData(request.credentials),
+      }),
+      dependencies: [],
+    };
+  }
+
+  private renderGenerated(request: DeliveryRequest, generated: RegistryCredentials[]): RenderedDelivery {
+    if (generated.length !== request.credentials.length || generated.length > 1) {
+      throw new ValidationError({
+        scope: request.scope,
+        property: 'credentials',
+        value: request.credentials.map(c => c.registry).join(', '),
+        problem: 'a token-generator credential must be the only credential of its RegistrySecret (each generator writes the same output keys)',
+        fix: 'create one RegistrySecret per token-generator registry',
+      });
+    }
+    const credentials = generated[0];
+    const generator = credentials._parts.generator!;
+    const generatorName = `${request.name}-${generator.kind.toLowerCase()}`;
+    return {
+      main: externalSecret(request, {
+        refreshInterval: goDuration(credentials._parts.refreshInterval!),
+        target: {
+          name: request.name,
+          creationPolicy: 'Owner',
+          template: {
+            type: DOCKER_CONFIG_JSON_TYPE,
+            engineVersion: 'v2',
+            metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
+            data: { [DOCKER_CONFIG_JSON_KEY]: generatedConfigTemplate(credentials) },
+          },
+        },
+        dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATOR_API_VERSION, kind: generator.kind, name: generatorName } } }],
+      }),
+      dependencies: [{
+        apiVersion: GENERATOR_API_VERSION,
+        kind: generator.kind,
+        metadata: objectMeta({ ...request, name: generatorName }, request.secretLabels, {}),
+        spec: generator._spec,
+      }],
+    };
+  }
+
+  private requireStore(request: DeliveryRequest): SecretStoreReference {
+    if (!this.options.store) {
+      throw new ValidationError({
+        scope: request.scope,
+        property: 'delivery.store',
+        problem: 'is required to read values given with SecretValue.fromExternalSecret',
+        fix: 'pass SecretDelivery.externalSecret({ store: { name: "<your ClusterSecretStore>" } })',
+      });
+    }
+    return this.options.store;
+  }
+}
+
+function objectMeta(request: Pick<DeliveryRequest, 'name' | 'namespace'>, labels: { [key: string]: string }, annotations: { [key: string]: string }) {
+  return { name: request.name, namespace: request.namespace, labels: emptyToUndefined(labels), annotations: emptyToUndefined(annotations) };
+}
+
+function emptyToUndefined<T extends object>(map: T): T | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
+}
+
+function externalSecret(request: DeliveryRequest, spec: { [key: string]: any }) {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    // The ExternalSecret's own labels stay off the Secret: target.template.metadata replaces them, so Argo CD tracking
+    // labels and sync options written here are never copied to the Secret.
+    metadata: objectMeta(request, request.secretLabels, {}),
+    spec,
+  };
+}
+
+function rejectGenerators(request: DeliveryRequest, what: string): void {
+  const index = request.credentials.findIndex(c => c._parts.generator);
+  if (index >= 0) {
+    throw new ValidationError({
+      scope: request.scope,
+      property: `credentials[${index}]`,
+      value: request.credentials[index].registry,
+      problem: `uses a token generator, which only External Secrets can run; a ${what} would hold a token that expires`,
+      fix: 'use SecretDelivery.externalSecret() for this RegistrySecret',
+    });
+  }
+}
+
+/** The `.dockerconfigjson` of plain-text credentials, as kubectl writes it. */
+function plainDockerConfig(credentials: RegistryCredentials[]): string {
+  const whole = wholeConfigOf(credentials);
+  if (whole) {
+    return whole.unsafeUnwrap();
+  }
+  let config = DockerConfig.empty();
+  for (const c of credentials) {
+    const parts = c._parts;
+    const password = parts.password!.unsafeUnwrap();
+    config = config.withBasicAuth(c.registry, parts.username!, parts.base64Password ? base64(password) : password, parts.email);
+  }
+  return config.toJson();
+}
+
+/** The whole-config value when the (only) credential is a Docker config JSON. */
+function wholeConfigOf(credentials: RegistryCredentials[]): SecretValue | undefined {
+  return credentials.length === 1 ? credentials[0]._parts.dockerConfig : undefined;
+}
+
+/** The data key under which credential `index`'s password is fetched or sealed. */
+function passwordKey(index: number): string {
+  return `password${index}`;
+}
+
+/** SealedSecret spec for pre-sealed values: the ciphertext, plus a template that assembles the config. */
+function presealedSpec(request: DeliveryRequest): { encryptedData: { [key: string]: string }; templateData?: { [key: string]: string } } {
+  const whole = wholeConfigOf(request.credentials);
+  if (whole) {
+    return { encryptedData: { [DOCKER_CONFIG_JSON_KEY]: sealedCiphertext(whole)! } };
+  }
+  const encryptedData: { [key: string]: string } = {};
+  request.credentials.forEach((c, i) => encryptedData[passwordKey(i)] = sealedCiphertext(c._parts.password!)!);
+  return { encryptedData, templateData: { [DOCKER_CONFIG_JSON_KEY]: dockerConfigTemplate(request.credentials) } };
+}
+
+/** ExternalSecret `data[]` for store values. */
+function remoteData(credentials: RegistryCredentials[]) {
+  const whole = wholeConfigOf(credentials);
+  if (whole) {
+    return [{ secretKey: DOCKER_CONFIG_JSON_KEY, remoteRef: externalReference(whole) }];
+  }
+  return credentials.map((c, i) => ({ secretKey: passwordKey(i), remoteRef: externalReference(c._parts.password!) }));
+}
+
+/**
+ * A Go template (sprig functions, as both External Secrets and Sealed Secrets run) that renders the
+ * `.dockerconfigjson` from the fetched or decrypted passwords. Every value goes through `toJson`, so quotes,
+ * backslashes and newlines in passwords (GAR key JSON) stay valid JSON; `auth` is always written.
+ */
+function dockerConfigTemplate(credentials: RegistryCredentials[]): string {
+  const entries = credentials
+    .map((c, i) => ({ registry: c.registry, parts: c._parts, key: passwordKey(i) }))
+    .sort((a, b) => compareBytes(a.registry, b.registry))
+    .map(({ registry, parts, key }) => {
+      const password = parts.base64Password ? `(index . "${key}" | b64enc)` : `(index . "${key}")`;
+      return entryTemplate(registry, parts, password);
+    });
+  return `{"auths":{${entries.join(',')}}}`;
+}
+
+function entryTemplate(registry: string, parts: CredentialParts, passwordExpr: string): string {
+  const user = goJsonString(parts.username!);
+  const email = parts.email ? `,"email":${goJsonString(parts.email)}` : '';
+  return `${goJsonString(registry)}:{"username":${user},"password":{{ ${passwordExpr} | toJson }}${email},`
+    + `"auth":{{ printf "%s:%s" ${JSON.stringify(parts.username!)} ${passwordExpr} | b64enc | toJson }}}`;
+}
+
+/** The template over a generator's output keys (`username`/`password`, or Quay's `auth`). */
+function generatedConfigTemplate(credentials: RegistryCredentials): string {
+  const outputs = credentials._parts.generator!._outputs;
+  const registry = goJsonString(credentials.registry);
+  if (outputs.auth) {
+    return `{"auths":{${registry}:{"auth":{{ .auth | toJson }}}}}`;
+  }
+  return `{"auths":{${registry}:{"username":{{ .username | toJson }},"password":{{ .password | toJson }},`
+    + '"auth":{{ printf "%s:%s" .username .password | b64enc | toJson }}}}}';
+}
+
+function base64(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64');
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/** A Go duration string (`6h`, `30m`, `1h30m`), as External Secrets parses `refreshInterval`. */
+export function goDuration(duration: Duration): string {
+  let seconds = Math.round(duration.toSeconds());
+  const parts: string[] = [];
+  for (const [unit, size] of [['h', 3600], ['m', 60], ['s', 1]] as const) {
+    const count = Math.floor(seconds / size);
+    seconds -= count * size;
+    if (count > 0) {
+      parts.push(`${count}${unit}`);
+    }
+  }
+  return parts.join('') || '0s';
+}

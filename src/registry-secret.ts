@@ -1,0 +1,297 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from './argocd';
+import { RegistryCredentials } from './credentials/registry-credentials';
+import { SecretValueSource } from './credentials/secret-value';
+import { SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
+import { ValidationError } from './errors';
+import { KubernetesNames } from './names';
+
+/** Label that says what a registry secret is for. */
+export const PURPOSE_LABEL = 'cdk8s-registries/purpose';
+/** Annotation listing the registries (`auths` keys) a registry secret holds credentials for. */
+export const REGISTRIES_ANNOTATION = 'cdk8s-registries/registries';
+
+/** The default sync wave of registry secrets: before the workloads and custom resources that use them. */
+const SECRET_WAVE = -1;
+
+/** What a registry secret is used for. Written as the `cdk8s-registries/purpose` label. */
+export enum RegistryPurpose {
+  /** Image pulls by the kubelet (`imagePullSecrets`). */
+  PULL = 'pull',
+  /** Image pushes by build or release pipelines. */
+  PUSH = 'push',
+  /** Both. */
+  PULL_AND_PUSH = 'pull-and-push',
+}
+
+/**
+ * A `kubernetes.io/dockerconfigjson` Secret for one or more registries, wherever it comes from. Usable wherever
+ * cdk8s-plus-28 takes an `ISecret` (a workload's `dockerRegistryAuth`, a ServiceAccount's secrets).
+ */
+export interface IRegistrySecret extends kplus.ISecret {
+  /** The namespace of the Secret, when known. */
+  readonly namespace?: string;
+  /** The registries (`auths` keys) the Secret holds credentials for, when known. */
+  readonly registries: string[];
+  /** What the Secret is for. */
+  readonly purpose: RegistryPurpose;
+}
+
+/** Options for `RegistrySecret.fromSecretName`. */
+export interface ExistingRegistrySecretOptions {
+  /**
+   * The namespace of the existing Secret.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The registries (`auths` keys) it holds credentials for, so that pull checks can tell whether it covers an image.
+   *
+   * @default - unknown: pull checks cannot use it
+   */
+  readonly registries?: string[];
+  /**
+   * What it is for.
+   *
+   * @default RegistryPurpose.PULL
+   */
+  readonly purpose?: RegistryPurpose;
+}
+
+/** Properties of a `RegistrySecret`. */
+export interface RegistrySecretProps {
+  /**
+   * The Secret's name. Other systems (pods, DataPlanes, service accounts) reference it, so it never depends on where
+   * the construct sits in the tree.
+   *
+   * @default - the construct id in DNS-1123 form (`GhcrPull` → `ghcr-pull`)
+   */
+  readonly name?: string;
+
+  /**
+   * The Secret's namespace.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+
+  /** The registries and how each is authenticated. At least one; no two with the same registry. */
+  readonly credentials: RegistryCredentials[];
+
+  /**
+   * How the Secret reaches the cluster.
+   *
+   * @default - from the values: a plain Secret for `SecretValue.unsafePlainText`, a SealedSecret for
+   * `SecretValue.sealed`; token generators and `SecretValue.fromExternalSecret` need `SecretDelivery.externalSecret`
+   */
+  readonly delivery?: SecretDelivery;
+
+  /**
+   * What the Secret is for, written as the `cdk8s-registries/purpose` label.
+   *
+   * @default RegistryPurpose.PULL
+   */
+  readonly purpose?: RegistryPurpose;
+
+  /**
+   * Extra labels for the Secret.
+   *
+   * @default - only the purpose label
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Extra annotations for the Secret (for example replication annotations).
+   *
+   * @default - only the registries annotation
+   */
+  readonly annotations?: { [key: string]: string };
+
+  /**
+   * Argo CD sync settings.
+   *
+   * @default - sync wave -1; `SkipDryRunOnMissingResource=true` on SealedSecret and ExternalSecret
+   */
+  readonly argoCd?: ArgoCdOptions;
+}
+
+/**
+ * A registry secret: one `kubernetes.io/dockerconfigjson` Secret holding the credentials of one or more registries,
+ * delivered as a plain Secret (explicitly unsafe), a Bitnami SealedSecret, or an External Secrets ExternalSecret — so a
+ * platform engineer declares a registry once and no credential has to be committed to Git.
+ *
+ * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
+ */
+export class RegistrySecret extends Construct implements IRegistrySecret {
+  /**
+   * A reference to a registry Secret that already exists (created by hand, by an operator such as Konflux's
+   * image-controller, or by another application). Emits nothing.
+   */
+  public static fromSecretName(scope: Construct, id: string, name: string, options: ExistingRegistrySecretOptions = {}): IRegistrySecret {
+    return new ExistingRegistrySecret(scope, id, name, options);
+  }
+
+  public readonly name: string;
+  public readonly namespace?: string;
+  public readonly registries: string[];
+  public readonly purpose: RegistryPurpose;
+  /** How the Secret reaches the cluster. */
+  public readonly deliveryKind: SecretDeliveryKind;
+  /** The credentials, in the order given. */
+  public readonly credentials: RegistryCredentials[];
+  /** The object that carries the Secret into the cluster: a Secret, SealedSecret or ExternalSecret. */
+  public readonly apiObject: ApiObject;
+
+  public readonly apiVersion = 'v1';
+  public readonly kind = 'Secret';
+  public readonly apiGroup = '';
+  public readonly resourceType = 'secrets';
+
+  constructor(scope: Construct, id: string, props: RegistrySecretProps) {
+    super(scope, id);
+    this.name = props.name ?? nameFromId(id);
+    KubernetesNames.validateDns1123Subdomain(this.name, 'name', this);
+    this.namespace = props.namespace ?? Chart.of(this).namespace;
+    if (this.namespace !== undefined) {
+      KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
+    }
+    this.credentials = [...props.credentials];
+    this.registries = checkCredentials(this, this.credentials);
+    this.purpose = props.purpose ?? RegistryPurpose.PULL;
+    const delivery = props.delivery ?? inferDelivery(this, this.credentials);
+    this.deliveryKind = delivery.kind;
+
+    const rendered = delivery._render({
+      scope: this,
+      name: this.name,
+      namespace: this.namespace,
+      credentials: this.credentials,
+      secretLabels: { ...props.labels, [PURPOSE_LABEL]: this.purpose },
+      secretAnnotations: { ...props.annotations, [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(',') },
+    });
+    const isCustomResource = this.deliveryKind !== SecretDeliveryKind.PLAIN_SECRET;
+    const requiredOptions = isCustomResource ? [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE] : [];
+    rendered.dependencies.forEach((object, index) => {
+      applyArgoCd(new ApiObject(this, `Dependency${index}`, object as any), props.argoCd, (props.argoCd?.syncWave ?? SECRET_WAVE) - 1, requiredOptions);
+    });
+    this.apiObject = new ApiObject(this, 'Resource', rendered.main as any);
+    applyArgoCd(this.apiObject, props.argoCd, SECRET_WAVE, requiredOptions);
+  }
+
+  /** The Secret's name, for RBAC rules. */
+  public get resourceName(): string | undefined {
+    return this.name;
+  }
+
+  /** An environment variable value from a key of the Secret (cdk8s-plus `ISecret`). */
+  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
+  }
+}
+
+class ExistingRegistrySecret extends Construct implements IRegistrySecret {
+  public readonly namespace?: string;
+  public readonly registries: string[];
+  public readonly purpose: RegistryPurpose;
+  public readonly apiVersion = 'v1';
+  public readonly kind = 'Secret';
+  public readonly apiGroup = '';
+  public readonly resourceType = 'secrets';
+
+  constructor(scope: Construct, id: string, public readonly name: string, options: ExistingRegistrySecretOptions) {
+    super(scope, id);
+    KubernetesNames.validateDns1123Subdomain(name, 'name', this);
+    this.namespace = options.namespace ?? Chart.of(this).namespace;
+    this.registries = [...(options.registries ?? [])];
+    this.purpose = options.purpose ?? RegistryPurpose.PULL;
+  }
+
+  public get resourceName(): string | undefined {
+    return this.name;
+  }
+
+  public envValue(key: string, options?: kplus.EnvValueFromSecretOptions): kplus.EnvValue {
+    return kplus.EnvValue.fromSecretValue({ secret: this, key }, options);
+  }
+}
+
+/** `GhcrPull` → `ghcr-pull`, `pull_secret` → `pull-secret`. */
+function nameFromId(id: string): string {
+  return id
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+}
+
+/** Validates the credentials list and returns the registries it covers. */
+function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[]): string[] {
+  if (credentials.length === 0) {
+    throw new ValidationError({
+      scope,
+      property: 'credentials',
+      problem: 'is empty',
+      fix: 'pass at least one RegistryCredentials, e.g. RegistryCredentials.basic("ghcr.io", "user", SecretValue.fromExternalSecret("registry/ghcr"))',
+    });
+  }
+  const seen = new Set<string>();
+  credentials.forEach((c, index) => {
+    if (!c.requiresSecret) {
+      throw new ValidationError({
+        scope,
+        property: `credentials[${index}]`,
+        value: `${c.authType} ${c.registry}`,
+        problem: 'needs no Secret: anonymous and vendor-managed registries are pulled without credentials',
+        fix: 'leave it out of the RegistrySecret; declare it where pulls are checked (e.g. a workload\'s public registries)',
+      });
+    }
+    if (seen.has(c.registry)) {
+      throw new ValidationError({
+        scope,
+        property: `credentials[${index}].registry`,
+        value: c.registry,
+        problem: 'appears twice; a docker config holds one entry per registry key',
+        fix: 'keep one credential per registry, or put the second one in its own RegistrySecret',
+      });
+    }
+    seen.add(c.registry);
+    if (c._parts.dockerConfig && credentials.length > 1) {
+      throw new ValidationError({
+        scope,
+        property: `credentials[${index}]`,
+        value: c.registry,
+        problem: 'is a whole Docker config JSON, which must be the only credential of its Secret',
+        fix: 'put the Docker config in its own RegistrySecret',
+      });
+    }
+  });
+  return credentials.map(c => c.registry);
+}
+
+/** The delivery that matches the values when none is given. */
+function inferDelivery(scope: IConstruct, credentials: RegistryCredentials[]): SecretDelivery {
+  if (credentials.some(c => c._parts.generator)) {
+    return SecretDelivery.externalSecret();
+  }
+  const sources = new Set(credentials.flatMap(c => c.valueSources));
+  if (sources.size === 1 && sources.has(SecretValueSource.PLAIN_TEXT)) {
+    return SecretDelivery.plainSecret();
+  }
+  if (sources.size === 1 && sources.has(SecretValueSource.SEALED)) {
+    return SecretDelivery.sealedSecret();
+  }
+  throw new ValidationError({
+    scope,
+    property: 'delivery',
+    value: [...sources].join(' and '),
+    problem: sources.size > 1
+      ? 'cannot be chosen: the credentials mix kinds of secret values'
+      : 'is required for values held in an external store',
+    fix: sources.size > 1
+      ? 'give every value the same way (all SecretValue.fromExternalSecret, all SecretValue.sealed, or all unsafePlainText)'
+      : 'pass delivery: SecretDelivery.externalSecret({ store: { name: "<your ClusterSecretStore>" } })',
+  });
+}
