@@ -40,7 +40,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     },
   },
   // test/tsconfig.json type-checks the tests and the examples (ts-jest only transpiles).
-  tsconfigDev: { include: ['examples/**/*.ts', 'bench/**/*.ts'], compilerOptions: {} },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'], compilerOptions: {} },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc', '.projenrc.ts'] },
   gitignore: ['/dist/', '/dist-package/', '/test/.tmp/', '/.bench/'],
   npmignoreEnabled: true,
 });

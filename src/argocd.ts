@@ -75,7 +75,8 @@ export function applyArgoCd(obj: ApiObject, options: ArgoCdOptions | undefined, 
 }
 
 /** The Argo CD annotations for `options`, as a map (for objects written as plain JSON, e.g. inside templates). */
-export function argoCdAnnotations(options: ArgoCdOptions | undefined, defaultWave: number, requiredOptions: ArgoCdSyncOption[] = []): { [key: string]: string } {
+export function argoCdAnnotations(
+  options: ArgoCdOptions | undefined, defaultWave: number, requiredOptions: ArgoCdSyncOption[] = []): { [key: string]: string } {
   if (options?.disabled) {
     return {};
   }

@@ -7,6 +7,8 @@ import { SecretValueSource } from './credentials/secret-value';
 import { SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
+import { DockerConfig } from './values/docker-config';
+import { warn } from './warnings';
 
 /** Label that says what a registry secret is for. */
 export const PURPOSE_LABEL = 'cdk8s-registries/purpose';
@@ -158,6 +160,7 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     if (this.namespace !== undefined) {
       KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     }
+    claimName(this, this.namespace, this.name);
     this.credentials = [...props.credentials];
     this.registries = checkCredentials(this, this.credentials);
     this.purpose = props.purpose ?? RegistryPurpose.PULL;
@@ -218,6 +221,28 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
   }
 }
 
+// Secrets claimed per app, so two RegistrySecrets never synthesize the same namespace/name (cdk8s would emit both and
+// the second would silently overwrite the first in the cluster).
+const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+
+function claimName(scope: IConstruct, namespace: string | undefined, name: string): void {
+  const root = scope.node.root;
+  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, string>();
+  CLAIMED_NAMES.set(root, claimed);
+  const key = `${namespace ?? ''}/${name}`;
+  const other = claimed.get(key);
+  if (other !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'name',
+      value: key,
+      problem: `is already used by the RegistrySecret at ${other}`,
+      fix: 'give one of them another name, or put both registries into one RegistrySecret',
+    });
+  }
+  claimed.set(key, scope.node.path);
+}
+
 /** `GhcrPull` → `ghcr-pull`, `pull_secret` → `pull-secret`. */
 function nameFromId(id: string): string {
   return id
@@ -258,6 +283,7 @@ function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[])
       });
     }
     seen.add(c.registry);
+    checkRegistryKey(scope, c.registry, `credentials[${index}].registry`);
     if (c._parts.dockerConfig && credentials.length > 1) {
       throw new ValidationError({
         scope,
@@ -269,6 +295,20 @@ function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[])
     }
   });
   return credentials.map(c => c.registry);
+}
+
+// Keys that work for some images but probably not the ones meant: a synth warning (the pull-coverage check turns a
+// real mismatch into an error). Every other key warning is a key the kubelet never matches as written: an error.
+const SOFT_KEY_WARNINGS = ['docker-hub-alias', 'trailing-slash', 'path-prefix'];
+
+function checkRegistryKey(scope: IConstruct, registry: string, property: string): void {
+  for (const warning of DockerConfig.warningsForKey(registry)) {
+    if (SOFT_KEY_WARNINGS.includes(warning.code)) {
+      warn(scope, `${property} "${registry}": ${warning.problem}. Fix: ${warning.fix}`);
+    } else {
+      throw new ValidationError({ scope, property, value: registry, problem: warning.problem, fix: warning.fix });
+    }
+  }
 }
 
 /** The delivery that matches the values when none is given. */

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
+import { DeliveryRequest, RenderedDelivery } from './delivery-request';
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
 import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
 import { externalReference, sealedCiphertext, SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
-import { DeliveryRequest, RenderedDelivery } from './delivery-request';
 import { ValidationError } from '../errors';
 import { DockerConfig } from '../values/docker-config';
 import { goJsonString } from '../values/go-json';

@@ -50,6 +50,12 @@ export interface DockerConfigKeyWarning {
   /** The `auths` key as written. */
   readonly server: string;
 
+  /**
+   * Which rule fired: `unparsable-key`, `http-scheme`, `uppercase-host`, `explicit-port-443`, `docker-hub-alias`,
+   * `index-docker-io-path`, `version-path`, `glob-in-path`, `tag-in-path`, `trailing-slash` or `path-prefix`.
+   */
+  readonly code: string;
+
   /** What the kubelet does with the key. */
   readonly problem: string;
 
@@ -142,6 +148,15 @@ export class DockerConfig {
     return new DockerConfig(Object.entries(root), authsField, entries, json);
   }
 
+  /**
+   * The warnings `keyWarnings()` gives for one `auths` key, without building a config.
+   *
+   * @param server the `auths` key as it would be written
+   */
+  public static warningsForKey(server: string): DockerConfigKeyWarning[] {
+    return keyWarningsFor(server);
+  }
+
   /** The `auths` keys, in the order `toJson()` writes them. */
   public readonly servers: string[];
 
@@ -209,6 +224,7 @@ export class DockerConfig {
   public keyWarnings(): DockerConfigKeyWarning[] {
     return this.servers.flatMap(keyWarningsFor);
   }
+
 
   /**
    * Parts of the config the kubelet ignores: `credsStore`, `credHelpers` (the kubelet never runs credential helpers)
@@ -559,6 +575,7 @@ function keyWarningsFor(server: string): DockerConfigKeyWarning[] {
   if (pattern === undefined) {
     return [{
       server,
+      code: 'unparsable-key',
       problem: 'the kubelet cannot parse this key as a URL and skips it',
       fix: 'write the registry host with an optional port and path, e.g. "ghcr.io" or "registry.example.com:5000"',
     }];
@@ -576,30 +593,35 @@ function keyWarningsFor(server: string): DockerConfigKeyWarning[] {
 const HOST_RULES: KeyRule[] = [
   ({ server }) => server.startsWith('http://') ? {
     server,
+    code: 'http-scheme',
     problem: 'the kubelet drops the scheme, so "http://" does not make pulls use plain HTTP (insecure registries are '
       + 'configured in the container runtime); it only misleads',
     fix: `write "${server.slice('http://'.length)}"`,
   } : undefined,
   ({ server, host }) => host !== host.toLowerCase() ? {
     server,
+    code: 'uppercase-host',
     problem: `the kubelet compares hosts case-sensitively, so this key matches only images written "${host}/…", `
       + 'not the usual lowercase form',
     fix: `write "${server.replace(host, host.toLowerCase())}"`,
   } : undefined,
   ({ server, host, port }) => port === '443' ? {
     server,
+    code: 'explicit-port-443',
     problem: `the kubelet compares ports literally, so this key matches only images written "${host}:443/…", `
       + `not "${host}/…"`,
     fix: `write "${server.replace(`${host}:443`, host)}"`,
   } : undefined,
   ({ server, host }) => DOCKER_HUB_ALIASES.includes(host.toLowerCase()) ? {
     server,
+    code: 'docker-hub-alias',
     problem: 'Docker Hub images (nginx, docker.io/org/app) are matched only by a "docker.io" key or through the '
       + `"index.docker.io" fallback; this key matches only images written "${host}/…"`,
     fix: `for Docker Hub images write "${DOCKER_HUB_KEY}"; keep this key only for images written "${host}/…"`,
   } : undefined,
   ({ server, host, path, pattern }) => host.toLowerCase() === 'index.docker.io' && path !== '' ? {
     server,
+    code: 'index-docker-io-path',
     problem: `the kubelet reduces it to "${pattern}", which matches nothing: image names never start with `
       + 'index.docker.io (it is normalized to docker.io) and the Docker Hub fallback needs exactly "index.docker.io"',
     fix: `write "${DOCKER_HUB_KEY}"`,
@@ -610,18 +632,21 @@ const HOST_RULES: KeyRule[] = [
 const PATH_RULES: KeyRule[] = [
   ({ server, hostPort, path }) => path === '/v1' || path === '/v2' ? {
     server,
+    code: 'version-path',
     problem: `the kubelet drops "/v1/" and "/v2/" only with a trailing "/", so this key keeps the path "${path}" and `
       + `matches only repositories whose name starts with "${path.slice(1)}"`,
     fix: `write "${hostPort}"`,
   } : undefined,
   ({ server, hostPort, path }) => /[*?[]/.test(path) ? {
     server,
+    code: 'glob-in-path',
     problem: `globs work only in the host; in the path "${path}" they are literal characters, so the key matches no `
       + 'real repository',
     fix: `write "${hostPort}${path.slice(0, path.search(/[*?[]/))}", the literal part of the path before the glob`,
   } : undefined,
   ({ server, hostPort, path }) => /[:@]/.test(path) ? {
     server,
+    code: 'tag-in-path',
     problem: 'image names reach the kubelet\'s keyring without tag or digest, so a path with ":" or "@" never '
       + 'matches',
     fix: `write "${hostPort}${path.slice(0, path.search(/[:@]/))}"`,
@@ -630,6 +655,7 @@ const PATH_RULES: KeyRule[] = [
   // ending in "/" usually names a repository with a stray slash.
   ({ server, pattern, path }) => path.endsWith('/') && path.slice(1, -1).includes('/') ? {
     server,
+    code: 'trailing-slash',
     problem: `the kubelet keeps the trailing "/", so this key matches repositories below "${pattern}" but not the `
       + `repository "${pattern.slice(0, -1)}" itself`,
     fix: `if "${pattern.slice(0, -1)}" is a repository, write "${pattern.slice(0, -1)}" (it then also matches names `
@@ -637,6 +663,7 @@ const PATH_RULES: KeyRule[] = [
   } : undefined,
   ({ server, pattern, path }) => path !== '' && !path.endsWith('/') ? {
     server,
+    code: 'path-prefix',
     problem: 'the kubelet matches paths as plain string prefixes, so this key also matches every repository whose '
       + `name merely starts with "${pattern}", e.g. "${pattern}-other/app", and offers these credentials there`,
     fix: `if "${pattern}" is a namespace, write "${pattern}/" to cover only repositories below it (that key does not `
