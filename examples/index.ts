@@ -1,13 +1,34 @@
 import { App } from 'cdk8s';
 import * as quickstart from './00-quickstart';
+import * as openChoreoPublicPush from './01-openchoreo-public-push';
+import * as openChoreoPrivatePush from './02-openchoreo-private-push';
+import * as openChoreoExternalPull from './03-openchoreo-external-pull';
+import * as choreoByoi from './04-choreo-byoi';
+import * as konfluxBuild from './05-konflux-build';
+import * as konfluxRelease from './06-konflux-release';
+import * as konfluxQuayImageController from './07-konflux-quay-image-controller';
+import * as gitopsDeliveries from './08-gitops-deliveries';
 
 /** One example scenario: a file in examples/ that adds its charts to an app. */
 export interface Example {
   readonly name: string;
   readonly build: (app: App) => void;
+  /**
+   * The CRD file to validate a custom resource kind against, by `group/version/Kind`, when the checker's default is
+   * another release (see `ManifestCheckOptions.crdFiles` in `test/helpers/manifest-checker.ts`).
+   */
+  readonly crdFiles?: { readonly [groupVersionKind: string]: string };
 }
 
 /** Every example, in the order `cdk8s synth` builds them. */
 export const EXAMPLES: Example[] = [
   { name: '00-quickstart', build: quickstart.build },
+  { name: '01-openchoreo-public-push', build: openChoreoPublicPush.build },
+  { name: '02-openchoreo-private-push', build: openChoreoPrivatePush.build },
+  { name: '03-openchoreo-external-pull', build: openChoreoExternalPull.build, crdFiles: openChoreoExternalPull.crdFiles },
+  { name: '04-choreo-byoi', build: choreoByoi.build },
+  { name: '05-konflux-build', build: konfluxBuild.build },
+  { name: '06-konflux-release', build: konfluxRelease.build },
+  { name: '07-konflux-quay-image-controller', build: konfluxQuayImageController.build },
+  { name: '08-gitops-deliveries', build: gitopsDeliveries.build },
 ];

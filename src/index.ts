@@ -21,3 +21,13 @@ export * from './replication/pattern-lint';
 
 // OpenChoreo
 export * from './openchoreo/namespace-names';
+export * from './openchoreo/data-plane';
+export * from './replication/replicated-pull-secret';
+export * from './replication/replicator-application';
+
+// Konflux
+export * from './konflux/build-service-account';
+export * from './konflux/release-plan-admission';
+export * from './konflux/quay-image-controller';
+export * from './konflux/internal-registry';
+export * from './konflux/image-controller-names';

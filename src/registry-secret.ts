@@ -177,8 +177,10 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     });
     const isCustomResource = this.deliveryKind !== SecretDeliveryKind.PLAIN_SECRET;
     const requiredOptions = isCustomResource ? [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE] : [];
+    // Dependencies (token generators) sync one wave before the object that reads them, also for a custom wave.
+    const dependencyArgoCd = { ...props.argoCd, syncWave: (props.argoCd?.syncWave ?? SECRET_WAVE) - 1 };
     rendered.dependencies.forEach((object, index) => {
-      applyArgoCd(new ApiObject(this, `Dependency${index}`, object as any), props.argoCd, (props.argoCd?.syncWave ?? SECRET_WAVE) - 1, requiredOptions);
+      applyArgoCd(new ApiObject(this, `Dependency${index}`, object as any), dependencyArgoCd, SECRET_WAVE - 1, requiredOptions);
     });
     this.apiObject = new ApiObject(this, 'Resource', rendered.main as any);
     applyArgoCd(this.apiObject, props.argoCd, SECRET_WAVE, requiredOptions);

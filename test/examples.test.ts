@@ -22,7 +22,7 @@ function synthExample(build: (app: App) => void): Map<string, string> {
   }
 }
 
-describe.each(EXAMPLES)('example $name', ({ build }) => {
+describe.each(EXAMPLES)('example $name', ({ build, crdFiles }) => {
   const files = synthExample(build);
 
   test('synthesizes the golden YAML byte for byte', () => {
@@ -46,7 +46,7 @@ describe.each(EXAMPLES)('example $name', ({ build }) => {
 
   test('every object is valid against its real schema', () => {
     const objects = [...files.values()].flatMap(content => YAML.parseAllDocuments(content).map(d => d.toJS()));
-    expectValidManifests(objects);
+    expectValidManifests(objects, { crdFiles });
   });
 });
 

@@ -1,3 +1,4 @@
+import { SealingScope } from '../delivery/sealing';
 import { ValidationError } from '../errors';
 
 /**
@@ -33,6 +34,33 @@ export interface ExternalSecretValueOptions {
 }
 
 /**
+ * What a pre-sealed value was sealed for (the `kubeseal` flags used), so that a value sealed for another namespace,
+ * name or scope is refused at synth time instead of failing to decrypt in the cluster.
+ */
+export interface SealedSecretValueOptions {
+  /**
+   * The scope it was sealed with (`kubeseal --scope`).
+   *
+   * @default - not recorded: not checked
+   */
+  readonly scope?: SealingScope;
+
+  /**
+   * The namespace it was sealed for (`kubeseal --namespace`). Checked for the strict and namespace-wide scopes.
+   *
+   * @default - not recorded: not checked
+   */
+  readonly namespace?: string;
+
+  /**
+   * The Secret name it was sealed for (`kubeseal --name`). Checked for the strict scope.
+   *
+   * @default - not recorded: not checked
+   */
+  readonly name?: string;
+}
+
+/**
  * Where the secret material of a registry credential comes from: in plain text (explicitly unsafe), as ciphertext
  * sealed beforehand for Bitnami Sealed Secrets, or as a key in an External Secrets Operator store.
  *
@@ -55,12 +83,13 @@ export abstract class SecretValue {
   /**
    * A value already sealed with `kubeseal` (one `encryptedData` item, base64).
    *
-   * It must have been sealed for the same namespace, name and scope as the `RegistrySecret` that uses it.
+   * It must have been sealed for the same namespace, name and scope as the `RegistrySecret` that uses it; record
+   * them in `options` to have that checked at synth time.
    *
    * @see https://github.com/bitnami-labs/sealed-secrets#usage
    */
-  public static sealed(ciphertext: string): SecretValue {
-    return new SealedSecretValue(ciphertext);
+  public static sealed(ciphertext: string, options: SealedSecretValueOptions = {}): SecretValue {
+    return new SealedSecretValue(ciphertext, options);
   }
 
   /**
@@ -84,13 +113,17 @@ export abstract class SecretValue {
   public abstract unsafeUnwrap(): string;
 }
 
+// Outside the instance so that console.log, util.inspect and debuggers showing the object do not print the value.
+const PLAIN_TEXT = new WeakMap<PlainTextSecretValue, string>();
+
 class PlainTextSecretValue extends SecretValue {
   public readonly source = SecretValueSource.PLAIN_TEXT;
-  constructor(private readonly value: string) {
+  constructor(value: string) {
     super();
+    PLAIN_TEXT.set(this, value);
   }
   public unsafeUnwrap(): string {
-    return this.value;
+    return PLAIN_TEXT.get(this)!;
   }
   public toString(): string {
     return '<plain-text secret value>';
@@ -100,16 +133,36 @@ class PlainTextSecretValue extends SecretValue {
   }
 }
 
+// kubeseal writes padded standard base64 of: uint16 length of the RSA ciphertext (256 bytes or more for the
+// 2048-bit minimum key), the RSA ciphertext, then AES-GCM ciphertext with its 16-byte tag.
+const PADDED_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const MIN_RSA_CIPHERTEXT_BYTES = 256;
+const GCM_TAG_BYTES = 16;
+
+function isSealedShape(ciphertext: string): boolean {
+  if (!PADDED_BASE64.test(ciphertext)) {
+    return false;
+  }
+  const bytes = Buffer.from(ciphertext, 'base64');
+  if (bytes.length < 2) {
+    return false;
+  }
+  const rsaLength = bytes.readUInt16BE(0);
+  return rsaLength >= MIN_RSA_CIPHERTEXT_BYTES && bytes.length >= 2 + rsaLength + GCM_TAG_BYTES;
+}
+
 class SealedSecretValue extends SecretValue {
   public readonly source = SecretValueSource.SEALED;
-  constructor(public readonly ciphertext: string) {
+  constructor(public readonly ciphertext: string, public readonly options: SealedSecretValueOptions) {
     super();
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext)) {
+    if (!isSealedShape(ciphertext)) {
+      // Redacted: what was passed may be the plain-text value, pasted by mistake.
       throw new ValidationError({
         property: 'ciphertext',
         value: ciphertext,
-        problem: 'is not a sealed value: kubeseal writes standard base64',
-        fix: 'pass one value of `spec.encryptedData` from `kubeseal --raw` or a sealed YAML file',
+        secret: true,
+        problem: 'is not a sealed value: kubeseal writes the base64 of a length-prefixed RSA ciphertext followed by AES-GCM ciphertext',
+        fix: 'pass one value of `spec.encryptedData` from `kubeseal --raw` or a sealed YAML file, unchanged; never the plain-text value',
       });
     }
   }
@@ -153,6 +206,11 @@ class ExternalSecretValue extends SecretValue {
 /** The ciphertext of a sealed value (internal). */
 export function sealedCiphertext(value: SecretValue): string | undefined {
   return value instanceof SealedSecretValue ? value.ciphertext : undefined;
+}
+
+/** What a sealed value was sealed for, as recorded by the caller (internal). */
+export function sealedFor(value: SecretValue): SealedSecretValueOptions | undefined {
+  return value instanceof SealedSecretValue ? value.options : undefined;
 }
 
 /** The remote reference of an external value (internal). */

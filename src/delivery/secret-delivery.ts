@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import { DeliveryRequest, RenderedDelivery } from './delivery-request';
+import { OpaqueSecretRequest, renderExternalOpaqueSecret, renderPlainOpaqueSecret, renderSealedOpaqueSecret } from './opaque-secret';
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
 import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
-import { externalReference, sealedCiphertext, SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
 import { DockerConfig } from '../values/docker-config';
@@ -127,6 +128,9 @@ export abstract class SecretDelivery {
   /** @internal */
   public abstract _render(request: DeliveryRequest): RenderedDelivery;
 
+  /** @internal renders an Opaque Secret of named values (Konflux's `quaytoken`) the way this delivery carries secrets */
+  public abstract _renderOpaque(request: OpaqueSecretRequest): RenderedDelivery;
+
   /** @internal throws unless every credential's material is of a kind this delivery can carry */
   protected _checkSources(request: DeliveryRequest, fix: string): void {
     request.credentials.forEach((credentials, index) => {
@@ -148,6 +152,10 @@ export abstract class SecretDelivery {
 class PlainSecretDelivery extends SecretDelivery {
   public readonly kind = SecretDeliveryKind.PLAIN_SECRET;
   protected readonly _accepts = [SecretValueSource.PLAIN_TEXT];
+
+  public _renderOpaque(request: OpaqueSecretRequest): RenderedDelivery {
+    return renderPlainOpaqueSecret(request);
+  }
 
   public _render(request: DeliveryRequest): RenderedDelivery {
     this._checkSources(request, 'use SecretValue.unsafePlainText for every value, or choose the delivery that matches the values (sealedSecret for SecretValue.sealed, externalSecret for SecretValue.fromExternalSecret)');
@@ -174,6 +182,10 @@ class SealedSecretDelivery extends SecretDelivery {
     super();
   }
 
+  public _renderOpaque(request: OpaqueSecretRequest): RenderedDelivery {
+    return renderSealedOpaqueSecret(request, this.options);
+  }
+
   public _render(request: DeliveryRequest): RenderedDelivery {
     this._checkSources(request, 'seal every value the same way: plain text sealed at synth time with a sealingKey, or values pre-sealed with SecretValue.sealed');
     rejectGenerators(request, 'SealedSecret');
@@ -189,7 +201,7 @@ class SealedSecretDelivery extends SecretDelivery {
       });
     }
     const { encryptedData, templateData } = sources.has(SecretValueSource.SEALED)
-      ? presealedSpec(request)
+      ? presealedSpec(request, scope)
       : { encryptedData: { [DOCKER_CONFIG_JSON_KEY]: this.seal(request, scope, plainDockerConfig(request.credentials)) }, templateData: undefined };
     return {
       main: {
@@ -234,6 +246,14 @@ class ExternalSecretDelivery extends SecretDelivery {
 
   constructor(private readonly options: ExternalSecretDeliveryOptions) {
     super();
+  }
+
+  public _renderOpaque(request: OpaqueSecretRequest): RenderedDelivery {
+    const store = this.options.store;
+    return renderExternalOpaqueSecret(request, {
+      store: store && { name: store.name, kind: store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE },
+      refreshInterval: goDuration(this.options.refreshInterval ?? Duration.hours(1)),
+    });
   }
 
   public _render(request: DeliveryRequest): RenderedDelivery {
@@ -372,7 +392,9 @@ function passwordKey(index: number): string {
 }
 
 /** SealedSecret spec for pre-sealed values: the ciphertext, plus a template that assembles the config. */
-function presealedSpec(request: DeliveryRequest): { encryptedData: { [key: string]: string }; templateData?: { [key: string]: string } } {
+function presealedSpec(
+  request: DeliveryRequest, scope: SealingScope): { encryptedData: { [key: string]: string }; templateData?: { [key: string]: string } } {
+  request.credentials.forEach((c, i) => checkSealedFor(request, scope, i, c._parts.password ?? c._parts.dockerConfig!));
   const whole = wholeConfigOf(request.credentials);
   if (whole) {
     return { encryptedData: { [DOCKER_CONFIG_JSON_KEY]: sealedCiphertext(whole)! } };
@@ -380,6 +402,29 @@ function presealedSpec(request: DeliveryRequest): { encryptedData: { [key: strin
   const encryptedData: { [key: string]: string } = {};
   request.credentials.forEach((c, i) => encryptedData[passwordKey(i)] = sealedCiphertext(c._parts.password!)!);
   return { encryptedData, templateData: { [DOCKER_CONFIG_JSON_KEY]: dockerConfigTemplate(request.credentials) } };
+}
+
+/**
+ * Throws when a pre-sealed value records a scope, namespace or name other than the SealedSecret's: the controller
+ * decrypts with the SealedSecret's own scope, namespace and name, so such a value would never decrypt.
+ */
+function checkSealedFor(request: DeliveryRequest, scope: SealingScope, index: number, value: SecretValue): void {
+  const sealed = sealedFor(value) ?? {};
+  const checks = [
+    { what: 'scope', recorded: sealed.scope, actual: scope, applies: true, flag: `--scope ${scope}` },
+    { what: 'namespace', recorded: sealed.namespace, actual: request.namespace, applies: scope !== SealingScope.CLUSTER_WIDE, flag: `--namespace ${request.namespace ?? '<namespace>'}` },
+    { what: 'name', recorded: sealed.name, actual: request.name, applies: scope === SealingScope.STRICT, flag: `--name ${request.name}` },
+  ].filter(check => check.applies);
+  const mismatch = checks.find(check => check.recorded !== undefined && check.recorded !== check.actual);
+  if (mismatch) {
+    throw new ValidationError({
+      scope: request.scope,
+      property: `credentials[${index}] sealed ${mismatch.what}`,
+      value: mismatch.recorded,
+      problem: `differs from the SealedSecret's ${mismatch.what} "${mismatch.actual ?? '(none)'}"; the controller would fail to decrypt the value`,
+      fix: `re-seal the value with \`kubeseal ${checks.map(check => check.flag).join(' ')}\`, or change the RegistrySecret's ${mismatch.what} to "${mismatch.recorded}"`,
+    });
+  }
 }
 
 /** ExternalSecret `data[]` for store values. */
@@ -408,21 +453,29 @@ function dockerConfigTemplate(credentials: RegistryCredentials[]): string {
 }
 
 function entryTemplate(registry: string, parts: CredentialParts, passwordExpr: string): string {
-  const user = goJsonString(parts.username!);
-  const email = parts.email ? `,"email":${goJsonString(parts.email)}` : '';
-  return `${goJsonString(registry)}:{"username":${user},"password":{{ ${passwordExpr} | toJson }}${email},`
+  const user = templateLiteral(goJsonString(parts.username!));
+  const email = parts.email ? `,"email":${templateLiteral(goJsonString(parts.email))}` : '';
+  return `${templateLiteral(goJsonString(registry))}:{"username":${user},"password":{{ ${passwordExpr} | toJson }}${email},`
     + `"auth":{{ printf "%s:%s" ${JSON.stringify(parts.username!)} ${passwordExpr} | b64enc | toJson }}}`;
 }
 
 /** The template over a generator's output keys (`username`/`password`, or Quay's `auth`). */
 function generatedConfigTemplate(credentials: RegistryCredentials): string {
   const outputs = credentials._parts.generator!._outputs;
-  const registry = goJsonString(credentials.registry);
+  const registry = templateLiteral(goJsonString(credentials.registry));
   if (outputs.auth) {
     return `{"auths":{${registry}:{"auth":{{ .auth | toJson }}}}}`;
   }
   return `{"auths":{${registry}:{"username":{{ .username | toJson }},"password":{{ .password | toJson }},`
     + '"auth":{{ printf "%s:%s" .username .password | b64enc | toJson }}}}}';
+}
+
+/**
+ * JSON text placed between template actions. A literal "{{" there would open an action (a username or path with
+ * "{{" would break the template, or inject one), so each is written by an action that prints "{{".
+ */
+function templateLiteral(json: string): string {
+  return json.replace(/\{\{/g, '{{ "{{" }}');
 }
 
 function base64(value: string): string {

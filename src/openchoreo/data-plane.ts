@@ -1,0 +1,700 @@
+import { ApiObject } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { OpenChoreoNames } from './namespace-names';
+import { RegistryPrefix } from './registry-prefix';
+import { applyArgoCd, ARGOCD_SYNC_WAVE, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
+import { SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { ValidationError } from '../errors';
+import { KubernetesNames } from '../names';
+import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
+
+/** Which registry settings a DataPlane API version has. */
+export enum DataPlaneRegistryShape {
+  /** `spec.registry.unauthenticated[]` and `spec.registry.imagePushSecrets[{name, prefix}]`: where builds push. */
+  PUSH = 'push',
+  /** `spec.registry{prefix, secretRef}`: the one registry workloads pull from. */
+  PULL = 'pull',
+}
+
+/**
+ * The OpenChoreo `DataPlane` API a construct writes: group, version and the registry shape of one release or
+ * proposal. Only these shapes carry registry settings; later releases moved them elsewhere (v0.4 `imagePullSecretRefs`,
+ * v1.x ComponentType templates).
+ *
+ * @see https://github.com/openchoreo/openchoreo/blob/v0.2.0/config/crd/bases/core.choreo.dev_dataplanes.yaml
+ * @see https://github.com/openchoreo/openchoreo/blob/v0.3.0/config/crd/bases/openchoreo.dev_dataplanes.yaml
+ */
+export class DataPlaneApi {
+  /**
+   * `core.choreo.dev/v1` as released in OpenChoreo v0.2.0 (2025-06): push registries, `spec.registry.unauthenticated`
+   * and `spec.registry.imagePushSecrets`.
+   *
+   * @see https://github.com/openchoreo/openchoreo/pull/213
+   */
+  public static readonly CORE_V1_PUSH = new DataPlaneApi('CORE_V1_PUSH', 'core.choreo.dev', 'v1', DataPlaneRegistryShape.PUSH);
+
+  /**
+   * `core.choreo.dev/v1` as proposal 0246 and PR #249 write it (never merged in this group): one pull registry,
+   * `spec.registry{prefix, secretRef}`.
+   *
+   * @see https://github.com/openchoreo/openchoreo/pull/249
+   * @see https://github.com/openchoreo/openchoreo/pull/252
+   */
+  public static readonly CORE_V1_PULL_PROPOSAL = new DataPlaneApi('CORE_V1_PULL_PROPOSAL', 'core.choreo.dev', 'v1', DataPlaneRegistryShape.PULL);
+
+  /**
+   * `openchoreo.dev/v1alpha1` as released in OpenChoreo v0.3.0–v0.3.2 (2025-07): the proposal's pull registry,
+   * `spec.registry{prefix, secretRef}`.
+   *
+   * @see https://github.com/openchoreo/openchoreo/pull/357
+   */
+  public static readonly V1ALPHA1_PULL = new DataPlaneApi('V1ALPHA1_PULL', 'openchoreo.dev', 'v1alpha1', DataPlaneRegistryShape.PULL);
+
+  private constructor(
+    /** The member name, e.g. `CORE_V1_PUSH`, as error messages name it. */
+    public readonly id: string,
+    /** The API group, e.g. `core.choreo.dev`. */
+    public readonly group: string,
+    /** The API version, e.g. `v1`. */
+    public readonly version: string,
+    /** Which registry settings this API has. */
+    public readonly registryShape: DataPlaneRegistryShape) {
+  }
+
+  /** `group/version`, e.g. `core.choreo.dev/v1`. */
+  public get apiVersion(): string {
+    return `${this.group}/${this.version}`;
+  }
+
+  /** The label OpenChoreo's controllers find a DataPlane by its name with, e.g. `core.choreo.dev/name`. */
+  public get nameLabel(): string {
+    return `${this.group}/name`;
+  }
+
+  /** The label OpenChoreo's controllers find a DataPlane by its organization with, e.g. `core.choreo.dev/organization`. */
+  public get organizationLabel(): string {
+    return `${this.group}/organization`;
+  }
+}
+
+/**
+ * How OpenChoreo's control plane reaches the data-plane cluster (`spec.kubernetesCluster.credentials`): the
+ * kubeconfig `*-data` values, base64 PEM.
+ */
+export interface DataPlaneClusterCredentials {
+  /** The API server URL, written as `apiServerURL` (the spelling every DataPlane CRD has), e.g. `https://10.0.0.1:6443`. */
+  readonly apiServerUrl: string;
+  /** The cluster CA certificate, base64 PEM (kubeconfig `certificate-authority-data`). */
+  readonly caCert: string;
+  /** The client certificate, base64 PEM (kubeconfig `client-certificate-data`). */
+  readonly clientCert: string;
+  /**
+   * The client key, base64 PEM (kubeconfig `client-key-data`). The CRD holds the key itself and has no secret
+   * reference, so only `SecretValue.unsafePlainText` works and the key is in the synthesized DataPlane.
+   */
+  readonly clientKey: SecretValue;
+}
+
+/** The data-plane cluster (`spec.kubernetesCluster`). */
+export interface DataPlaneKubernetesCluster {
+  /** The cluster's name. */
+  readonly name: string;
+  /** How the control plane authenticates to it. */
+  readonly credentials: DataPlaneClusterCredentials;
+}
+
+/** The gateway hosts of the data plane (`spec.gateway`); the CRDs require both. */
+export interface DataPlaneGateway {
+  /** The public virtual host, e.g. `choreoapis.localhost`. */
+  readonly publicVirtualHost: string;
+  /** The organization-internal virtual host, e.g. `choreoapis.internal`. */
+  readonly organizationVirtualHost: string;
+}
+
+/** A private registry prefix and the push secret for it (`spec.registry.imagePushSecrets[]`). */
+export interface ImagePushSecret {
+  /** The registry prefix images are pushed under, e.g. `docker.io/acme`. */
+  readonly prefix: string;
+  /**
+   * The `kubernetes.io/dockerconfigjson` Secret in the build namespace `choreo-ci-<organization>` whose `auths` key
+   * covers the prefix's registry host. Its name is written to the DataPlane and doubles as the build pod's volume name.
+   */
+  readonly secret: IRegistrySecret;
+}
+
+/** Where builds push images (`DataPlaneApi.CORE_V1_PUSH` only). */
+export interface DataPlanePushRegistries {
+  /**
+   * Prefixes pushed to without credentials, e.g. `DataPlane.BUILT_IN_REGISTRY`.
+   *
+   * @default - none
+   */
+  readonly unauthenticated?: string[];
+
+  /**
+   * Prefixes pushed to with credentials, each with its secret.
+   *
+   * @default - none
+   */
+  readonly imagePushSecrets?: ImagePushSecret[];
+}
+
+/** The registry workloads pull from (`DataPlaneApi.CORE_V1_PULL_PROPOSAL`, `DataPlaneApi.V1ALPHA1_PULL`). */
+export interface DataPlanePullRegistry {
+  /** The registry prefix images are pulled from, e.g. `docker.io/acme`. */
+  readonly prefix: string;
+
+  /**
+   * The pull secret, written as `secretRef`: usually a `ReplicatedPullSecret` in `choreo-system` of the data-plane
+   * cluster, so that every `dp-*` namespace has a copy. Its `auths` key must cover the prefix's registry host.
+   *
+   * @default - no `secretRef`: the registry is pulled from anonymously
+   */
+  readonly secret?: IRegistrySecret;
+}
+
+/** Properties of a `DataPlane`. */
+export interface DataPlaneProps {
+  /** The API shape to write: which OpenChoreo release (or proposal) the cluster runs. */
+  readonly api: DataPlaneApi;
+
+  /**
+   * The DataPlane's name, also written as the `<group>/name` label that `Environment.spec.dataPlaneRef` is matched
+   * against, so it is a DNS-1123 label.
+   */
+  readonly name: string;
+
+  /**
+   * The organization. The DataPlane is placed in the organization's namespace (named like the organization) and
+   * labelled `<group>/organization`; push secrets live in `choreo-ci-<organization>`.
+   */
+  readonly organization: string;
+
+  /** The data-plane cluster and the control plane's credentials for it. */
+  readonly kubernetesCluster: DataPlaneKubernetesCluster;
+
+  /** The gateway hosts. */
+  readonly gateway: DataPlaneGateway;
+
+  /**
+   * Where builds push images. Only `DataPlaneApi.CORE_V1_PUSH` has these settings.
+   *
+   * @default - no push registries (`spec.registry` is still written, empty, as the CRD requires it)
+   */
+  readonly pushRegistries?: DataPlanePushRegistries;
+
+  /**
+   * The registry workloads pull from. Required by `DataPlaneApi.CORE_V1_PULL_PROPOSAL` and `DataPlaneApi.V1ALPHA1_PULL`,
+   * unknown to `DataPlaneApi.CORE_V1_PUSH`.
+   *
+   * @default - none (only valid for `DataPlaneApi.CORE_V1_PUSH`)
+   */
+  readonly pullRegistry?: DataPlanePullRegistry;
+
+  /**
+   * Extra labels. The lookup labels (`<group>/name`, `<group>/organization`) are always written and cannot be
+   * overridden.
+   *
+   * @default - only the lookup labels
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Argo CD sync settings. `SkipDryRunOnMissingResource=true` is always set (the CRD comes with OpenChoreo).
+   *
+   * @default - the wave after the latest wave of the RegistrySecrets it names, and at least 0
+   */
+  readonly argoCd?: ArgoCdOptions;
+}
+
+/**
+ * An OpenChoreo `DataPlane` custom resource in the exact shape of one OpenChoreo API (see `DataPlaneApi`), with the
+ * labels its controllers look it up by, placed in the organization's namespace, and linked to the registry secrets it
+ * names so that names, namespaces and registry hosts cannot drift apart.
+ *
+ * @see https://github.com/openchoreo/openchoreo/blob/4498788f9/docs/configure-registries.md
+ * @see https://github.com/openchoreo/openchoreo/pull/252
+ */
+export class DataPlane extends Construct {
+  /**
+   * The built-in registry of OpenChoreo's 2025 data-plane chart (Service `registry` in `choreo-system`, port 5000).
+   * Builds push to it without TLS verification (only this exact string gets `--tls-verify=false`); the kubelet cannot
+   * resolve it, so nodes pulled it as `localhost:30003`.
+   */
+  public static readonly BUILT_IN_REGISTRY = 'registry.choreo-system:5000';
+
+  /** The API shape written. */
+  public readonly api: DataPlaneApi;
+  /** The DataPlane's name. */
+  public readonly name: string;
+  /** The organization. */
+  public readonly organization: string;
+  /** The namespace of the DataPlane: the organization's namespace. */
+  public readonly namespace: string;
+  /** The `DataPlane` object. */
+  public readonly apiObject: ApiObject;
+
+  private readonly pushSecretPrefixes: Map<string, string>;
+
+  constructor(scope: Construct, id: string, props: DataPlaneProps) {
+    super(scope, id);
+    this.api = props.api;
+    this.name = props.name;
+    this.organization = props.organization;
+    KubernetesNames.validateDns1123Label(this.name, 'name', this);
+    KubernetesNames.validateDns1123Label(this.organization, 'organization', this);
+    this.namespace = this.organization;
+    checkShape(this, props);
+
+    const registry = this.api.registryShape === DataPlaneRegistryShape.PUSH
+      ? this.pushRegistry(props.pushRegistries ?? {})
+      : this.pullRegistrySpec(props.pullRegistry!);
+    this.pushSecretPrefixes = new Map((registry.imagePushSecrets ?? []).map(entry => [entry.name, entry.prefix]));
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: this.api.apiVersion,
+      kind: 'DataPlane',
+      metadata: { name: this.name, namespace: this.namespace, labels: this.labels(props.labels ?? {}) },
+      spec: {
+        registry,
+        kubernetesCluster: clusterSpec(this, props.kubernetesCluster),
+        gateway: gatewaySpec(this, props.gateway),
+      },
+    });
+    applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
+    this.node.addValidation({ validate: () => this.validateSynthesized() });
+  }
+
+  /**
+   * The data-plane namespace OpenChoreo creates for a project's environment of this organization, e.g. to preview
+   * which namespaces a `ReplicatedPullSecret` reaches.
+   *
+   * @param project the project name
+   * @param environment the environment name
+   */
+  public workloadNamespace(project: string, environment: string): string {
+    return OpenChoreoNames.dataPlaneNamespace(this.organization, project, environment);
+  }
+
+  private labels(extra: { [key: string]: string }): { [key: string]: string } {
+    const lookup = { [this.api.nameLabel]: this.name, [this.api.organizationLabel]: this.organization };
+    for (const [key, value] of Object.entries(extra)) {
+      if (key in lookup) {
+        throw new ValidationError({
+          scope: this,
+          property: `labels["${key}"]`,
+          value,
+          problem: 'is a lookup label the construct writes from name and organization',
+          fix: 'remove it from labels; set name or organization instead',
+        });
+      }
+      KubernetesNames.validateQualifiedName(key, 'labels', this);
+      KubernetesNames.validateLabelValue(value, `labels["${key}"]`, this);
+    }
+    return { ...extra, ...lookup };
+  }
+
+  private pushRegistry(push: DataPlanePushRegistries): RegistrySpec {
+    const seenPrefixes = new Map<string, string>();
+    const unauthenticated = (push.unauthenticated ?? []).map((prefix, index) => {
+      const property = `pushRegistries.unauthenticated[${index}]`;
+      rememberPrefix(this, seenPrefixes, RegistryPrefix.parse(prefix, property, this).prefix, property);
+      return prefix;
+    });
+    const buildNamespace = this.buildNamespace();
+    const secretNames = new Map<string, string>();
+    const imagePushSecrets = (push.imagePushSecrets ?? []).map((entry, index) => {
+      const property = `pushRegistries.imagePushSecrets[${index}]`;
+      const prefix = RegistryPrefix.parse(entry.prefix, `${property}.prefix`, this);
+      rememberPrefix(this, seenPrefixes, prefix.prefix, `${property}.prefix`);
+      requireSecret(this, entry, `${property}.secret`);
+      checkPushSecret(this, entry.secret, `${property}.secret`, buildNamespace);
+      checkCovers(this, entry.secret, prefix, `${property}.secret`);
+      rememberSecretName(this, secretNames, entry.secret.name, `${property}.secret`);
+      return { name: entry.secret.name, prefix: prefix.prefix };
+    });
+    return {
+      unauthenticated: unauthenticated.length > 0 ? unauthenticated : undefined,
+      imagePushSecrets: imagePushSecrets.length > 0 ? imagePushSecrets : undefined,
+    };
+  }
+
+  /** Push-era builds ran in `choreo-ci-<organization>`, so the organization must leave room for that name. */
+  private buildNamespace(): string {
+    try {
+      return OpenChoreoNames.buildNamespace(this.organization);
+    } catch (e) {
+      if (e instanceof ValidationError) {
+        throw new ValidationError({ scope: this, property: 'organization', value: this.organization, problem: e.problem, fix: e.fix });
+      }
+      throw e;
+    }
+  }
+
+  private pullRegistrySpec(pull: DataPlanePullRegistry): RegistrySpec {
+    const prefix = RegistryPrefix.parse(pull.prefix, 'pullRegistry.prefix', this);
+    if (pull.secret) {
+      checkPurpose(this, pull.secret, 'pullRegistry.secret', [RegistryPurpose.PULL, RegistryPurpose.PULL_AND_PUSH]);
+      checkCovers(this, pull.secret, prefix, 'pullRegistry.secret');
+    }
+    return { prefix: prefix.prefix, secretRef: pull.secret?.name };
+  }
+
+  private syncWave(props: DataPlaneProps): number {
+    const secrets = [
+      ...(props.pushRegistries?.imagePushSecrets ?? []).map(entry => entry.secret),
+      ...(props.pullRegistry?.secret ? [props.pullRegistry.secret] : []),
+    ];
+    const secretWaves = secrets.map(syncWaveOf).filter((wave): wave is number => wave !== undefined);
+    const latestSecretWave = Math.max(-1, ...secretWaves);
+    const wave = props.argoCd?.syncWave;
+    if (wave !== undefined && !props.argoCd?.disabled && wave <= latestSecretWave) {
+      throw new ValidationError({
+        scope: this,
+        property: 'argoCd.syncWave',
+        value: String(wave),
+        problem: `is not after the sync wave ${latestSecretWave} of a registry secret it names, so Argo CD could apply the DataPlane before its secret exists`,
+        fix: `use ${latestSecretWave + 1} or more, or leave it unset`,
+      });
+    }
+    return latestSecretWave + 1;
+  }
+
+  /** Runs at synth: escape hatches (`apiObject.addJsonPatch`) must still produce what the target's CRD accepts. */
+  private validateSynthesized(): string[] {
+    const json = this.apiObject.toJson();
+    checkFields(this, json.spec, specSchemaFor(this.api), 'spec');
+    this.checkPushSecretNamesAcrossDataPlanes();
+    return [];
+  }
+
+  /**
+   * The build controller merges the push registries of every DataPlane of a pipeline into one map keyed by secret name,
+   * so one secret name with two prefixes loses one of them.
+   */
+  private checkPushSecretNamesAcrossDataPlanes(): void {
+    const others = this.node.root.node.findAll()
+      .filter((c): c is DataPlane => c instanceof DataPlane && c !== this && c.organization === this.organization);
+    for (const other of others) {
+      for (const [name, prefix] of this.pushSecretPrefixes) {
+        const otherPrefix = other.pushSecretPrefixes.get(name);
+        if (otherPrefix !== undefined && otherPrefix !== prefix) {
+          throw new ValidationError({
+            scope: this,
+            property: 'pushRegistries.imagePushSecrets',
+            value: name,
+            problem: `the secret is also used by DataPlane ${other.node.path} for prefix "${otherPrefix}" instead of "${prefix}"; the build controller keys the merged registries of all DataPlanes by secret name, so one prefix is lost`,
+            fix: 'give each prefix its own RegistrySecret (a distinct name) in choreo-ci-<organization>',
+          });
+        }
+      }
+    }
+  }
+}
+
+/** `spec.registry` of either shape, as written. */
+interface RegistrySpec {
+  readonly unauthenticated?: string[];
+  readonly imagePushSecrets?: Array<{ readonly name: string; readonly prefix: string }>;
+  readonly prefix?: string;
+  readonly secretRef?: string;
+}
+
+function checkShape(scope: IConstruct, props: DataPlaneProps): void {
+  const api = props.api;
+  if (api.registryShape === DataPlaneRegistryShape.PUSH && props.pullRegistry !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'pullRegistry',
+      value: props.pullRegistry.prefix,
+      problem: `is a setting of the pull-registry DataPlane APIs; ${api.apiVersion} as released in v0.2 (DataPlaneApi.${api.id}) has no spec.registry.prefix/secretRef and the API server would prune them`,
+      fix: 'use api: DataPlaneApi.V1ALPHA1_PULL (released in v0.3) or DataPlaneApi.CORE_V1_PULL_PROPOSAL, or move the registry to pushRegistries',
+    });
+  }
+  if (api.registryShape === DataPlaneRegistryShape.PULL && props.pushRegistries !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'pushRegistries',
+      problem: `is a setting of DataPlaneApi.CORE_V1_PUSH (core.choreo.dev/v1, OpenChoreo v0.2); DataPlaneApi.${api.id} has no spec.registry.unauthenticated/imagePushSecrets and the API server would prune them`,
+      fix: 'use api: DataPlaneApi.CORE_V1_PUSH for push registries, or set pullRegistry for this API',
+    });
+  }
+  if (api.registryShape === DataPlaneRegistryShape.PULL && props.pullRegistry === undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'pullRegistry',
+      problem: `is required: DataPlaneApi.${api.id} requires spec.registry.prefix`,
+      fix: 'set pullRegistry: { prefix: "docker.io/<org>", secret }, or pullRegistry: { prefix: DataPlane.BUILT_IN_REGISTRY } for the built-in registry',
+    });
+  }
+}
+
+function rememberPrefix(scope: IConstruct, seen: Map<string, string>, prefix: string, property: string): void {
+  const first = seen.get(prefix);
+  if (first !== undefined) {
+    throw new ValidationError({
+      scope,
+      property,
+      value: prefix,
+      problem: `repeats the prefix of ${first}; every listed prefix gets its own push`,
+      fix: 'list each prefix once, either as unauthenticated or with its push secret',
+    });
+  }
+  seen.set(prefix, property);
+}
+
+function rememberSecretName(scope: IConstruct, seen: Map<string, string>, name: string, property: string): void {
+  const first = seen.get(name);
+  if (first !== undefined) {
+    throw new ValidationError({
+      scope,
+      property,
+      value: name,
+      problem: `is the same secret as ${first}; the build controller keys push secrets by name, so only one of the two prefixes would be pushed to`,
+      fix: 'create one RegistrySecret per prefix',
+    });
+  }
+  seen.set(name, property);
+}
+
+/** jsii callers and plain JavaScript can leave out a required struct field. */
+function requireSecret(scope: IConstruct, entry: ImagePushSecret, property: string): void {
+  if (entry.secret === undefined || entry.secret === null) {
+    throw new ValidationError({
+      scope,
+      property,
+      value: entry.prefix,
+      problem: 'is missing: a private prefix is pushed to with the credentials of its secret',
+      fix: 'pass the RegistrySecret for this prefix, or list the prefix under unauthenticated if it needs no credentials',
+    });
+  }
+}
+
+function checkPushSecret(scope: IConstruct, secret: IRegistrySecret, property: string, buildNamespace: string): void {
+  const nameProblem = KubernetesNames.checkDns1123Label(secret.name);
+  if (nameProblem !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: `${property}.name`,
+      value: secret.name,
+      problem: `${nameProblem}; the build pod mounts each push secret as a volume named after it`,
+      fix: 'name the RegistrySecret with lowercase letters, digits and "-" (no dots), at most 63 characters',
+    });
+  }
+  if (secret.namespace !== buildNamespace) {
+    throw new ValidationError({
+      scope,
+      property: `${property}.namespace`,
+      value: secret.namespace ?? '<unknown>',
+      problem: `must be the build namespace "${buildNamespace}", where the build pod mounts push secrets from`,
+      fix: `create the RegistrySecret with namespace: "${buildNamespace}" (OpenChoreoNames.buildNamespace(organization))`,
+    });
+  }
+  checkPurpose(scope, secret, property, [RegistryPurpose.PUSH, RegistryPurpose.PULL_AND_PUSH]);
+}
+
+function checkPurpose(scope: IConstruct, secret: IRegistrySecret, property: string, allowed: RegistryPurpose[]): void {
+  if (!allowed.includes(secret.purpose)) {
+    throw new ValidationError({
+      scope,
+      property: `${property}.purpose`,
+      value: secret.purpose,
+      problem: `is "${secret.purpose}", but this setting needs a secret for ${allowed.map(p => `"${p}"`).join(' or ')}`,
+      fix: `create the RegistrySecret with purpose: RegistryPurpose.${allowed[0] === RegistryPurpose.PUSH ? 'PUSH' : 'PULL'} (or PULL_AND_PUSH)`,
+    });
+  }
+}
+
+function checkCovers(scope: IConstruct, secret: IRegistrySecret, prefix: RegistryPrefix, property: string): void {
+  if (secret.registries.length === 0) {
+    throw new ValidationError({
+      scope,
+      property: `${property}.registries`,
+      value: secret.name,
+      problem: 'are unknown, so it cannot be checked that the secret covers the registry of the prefix',
+      fix: `pass RegistrySecret.fromSecretName(scope, id, name, { registries: ["${prefix.host}"], ... })`,
+    });
+  }
+  if (prefix.coveringKeys(secret.registries).length === 0) {
+    const dockerHub = prefix.host === 'docker.io' ? ' (for Docker Hub: "https://index.docker.io/v1/" or "docker.io")' : '';
+    throw new ValidationError({
+      scope,
+      property,
+      value: secret.name,
+      problem: `holds credentials for ${secret.registries.map(r => `"${r}"`).join(', ')}, none of which is used for images under "${prefix.prefix}" (registry ${prefix.host})`,
+      fix: `pass the secret whose auths key is the registry host "${prefix.host}"${dockerHub}, or correct the prefix`,
+    });
+  }
+}
+
+function syncWaveOf(secret: IRegistrySecret): number | undefined {
+  if (!(secret instanceof RegistrySecret)) {
+    return undefined;
+  }
+  const wave = secret.apiObject.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE];
+  return wave === undefined ? undefined : Number(wave);
+}
+
+function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { [key: string]: any } {
+  if (cluster.name.trim() === '') {
+    throw new ValidationError({ scope, property: 'kubernetesCluster.name', value: cluster.name, problem: 'must not be empty', fix: 'name the data-plane cluster, e.g. "kind-choreo"' });
+  }
+  const credentials = cluster.credentials;
+  checkApiServerUrl(scope, credentials.apiServerUrl);
+  checkBase64Pem(scope, credentials.caCert, 'kubernetesCluster.credentials.caCert', false);
+  checkBase64Pem(scope, credentials.clientCert, 'kubernetesCluster.credentials.clientCert', false);
+  return {
+    name: cluster.name,
+    credentials: {
+      apiServerURL: credentials.apiServerUrl,
+      caCert: credentials.caCert,
+      clientCert: credentials.clientCert,
+      clientKey: plainClientKey(scope, credentials.clientKey),
+    },
+  };
+}
+
+function checkApiServerUrl(scope: IConstruct, url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || parsed.protocol !== 'https:' || parsed.hostname === '') {
+    throw new ValidationError({
+      scope,
+      property: 'kubernetesCluster.credentials.apiServerUrl',
+      value: url,
+      problem: 'is not an https URL of a Kubernetes API server',
+      fix: 'use the kubeconfig "server" value, e.g. "https://10.0.0.1:6443"',
+    });
+  }
+}
+
+function plainClientKey(scope: IConstruct, key: SecretValue): string {
+  const property = 'kubernetesCluster.credentials.clientKey';
+  if (key.source !== SecretValueSource.PLAIN_TEXT) {
+    throw new ValidationError({
+      scope,
+      property,
+      problem: `is a ${key.source} value, but the DataPlane CRD has no secret reference for the client key: spec.kubernetesCluster.credentials.clientKey holds the key itself`,
+      fix: 'pass SecretValue.unsafePlainText(<base64 PEM key>) read from a file or variable outside Git, and keep the synthesized DataPlane out of Git',
+    });
+  }
+  const value = key.unsafeUnwrap();
+  checkBase64Pem(scope, value, property, true);
+  return value;
+}
+
+/** kubeconfig `*-data` values: standard base64 of a PEM block. */
+function checkBase64Pem(scope: IConstruct, value: string, property: string, secret: boolean): void {
+  const isBase64 = /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0;
+  const decoded = isBase64 ? Buffer.from(value, 'base64').toString('utf8') : '';
+  if (!decoded.startsWith('-----BEGIN')) {
+    const looksLikePem = value.startsWith('-----BEGIN');
+    throw new ValidationError({
+      scope,
+      property,
+      value,
+      secret,
+      problem: looksLikePem ? 'is PEM text, but the CRD wants it base64-encoded' : 'is not base64 of a PEM block',
+      fix: 'use the kubeconfig value (certificate-authority-data, client-certificate-data, client-key-data), or base64-encode the PEM file (base64 -w0 < file.pem)',
+    });
+  }
+}
+
+function gatewaySpec(scope: IConstruct, gateway: DataPlaneGateway): { [key: string]: any } {
+  KubernetesNames.validateDns1123Subdomain(gateway.publicVirtualHost, 'gateway.publicVirtualHost', scope);
+  KubernetesNames.validateDns1123Subdomain(gateway.organizationVirtualHost, 'gateway.organizationVirtualHost', scope);
+  return { publicVirtualHost: gateway.publicVirtualHost, organizationVirtualHost: gateway.organizationVirtualHost };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The spec fields each DataPlane API has (the CRDs have no other constraints than types and required fields).
+
+interface FieldRule {
+  readonly type: 'string' | 'object' | 'array';
+  readonly required: boolean;
+  readonly fields?: { [name: string]: FieldRule };
+  readonly items?: FieldRule;
+}
+
+const text = (required: boolean): FieldRule => ({ type: 'string', required });
+const object = (required: boolean, fields: { [name: string]: FieldRule }): FieldRule => ({ type: 'object', required, fields });
+const list = (items: FieldRule): FieldRule => ({ type: 'array', required: false, items });
+
+const CLUSTER_RULE = object(true, {
+  name: text(true),
+  credentials: object(true, { apiServerURL: text(true), caCert: text(true), clientCert: text(true), clientKey: text(true) }),
+});
+const GATEWAY_RULE = object(true, { publicVirtualHost: text(true), organizationVirtualHost: text(true) });
+const REGISTRY_RULES: { [shape: string]: FieldRule } = {
+  [DataPlaneRegistryShape.PUSH]: object(true, {
+    unauthenticated: list(text(true)),
+    imagePushSecrets: list(object(true, { name: text(true), prefix: text(true) })),
+  }),
+  [DataPlaneRegistryShape.PULL]: object(true, { prefix: text(true), secretRef: text(false) }),
+};
+
+function specSchemaFor(api: DataPlaneApi): FieldRule {
+  return object(true, { registry: REGISTRY_RULES[api.registryShape], kubernetesCluster: CLUSTER_RULE, gateway: GATEWAY_RULE });
+}
+
+function checkFields(scope: DataPlane, value: unknown, rule: FieldRule, path: string): void {
+  const actual = Array.isArray(value) ? 'array' : typeof value;
+  if (actual !== rule.type) {
+    throw new ValidationError({
+      scope,
+      property: path,
+      problem: `must be ${rule.type === 'array' ? 'an' : 'a'} ${rule.type} in the ${scope.api.apiVersion} DataPlane CRD`,
+      fix: 'set it through the construct props rather than an escape hatch',
+    });
+  }
+  if (rule.type === 'array') {
+    (value as unknown[]).forEach((item, index) => checkFields(scope, item, rule.items!, `${path}[${index}]`));
+  }
+  if (rule.type === 'object') {
+    checkObjectFields(scope, value as { [key: string]: unknown }, rule.fields!, path);
+  }
+}
+
+function checkObjectFields(scope: DataPlane, value: { [key: string]: unknown }, fields: { [name: string]: FieldRule }, path: string): void {
+  for (const key of Object.keys(value)) {
+    if (!(key in fields)) {
+      throw new ValidationError({
+        scope,
+        property: `${path}.${key}`,
+        problem: `is not a field of the ${scope.api.apiVersion} DataPlane CRD (DataPlaneApi.${scope.api.id}); the API server would prune it silently`,
+        fix: unknownFieldFix(scope.api, key, fields, path),
+      });
+    }
+  }
+  for (const [key, rule] of Object.entries(fields)) {
+    if (value[key] === undefined) {
+      if (rule.required) {
+        throw new ValidationError({
+          scope,
+          property: `${path}.${key}`,
+          problem: `is required by the ${scope.api.apiVersion} DataPlane CRD but missing`,
+          fix: 'do not remove it with an escape hatch; set it through the construct props',
+        });
+      }
+    } else {
+      checkFields(scope, value[key], rule, `${path}.${key}`);
+    }
+  }
+}
+
+function unknownFieldFix(api: DataPlaneApi, key: string, fields: { [name: string]: FieldRule }, path: string): string {
+  const sameLetters = Object.keys(fields).find(known => known.toLowerCase() === key.toLowerCase());
+  if (sameLetters !== undefined) {
+    return `the field is spelled "${sameLetters}"`;
+  }
+  const otherShape = api.registryShape === DataPlaneRegistryShape.PUSH ? DataPlaneRegistryShape.PULL : DataPlaneRegistryShape.PUSH;
+  if (path === 'spec.registry' && key in REGISTRY_RULES[otherShape].fields!) {
+    return otherShape === DataPlaneRegistryShape.PUSH
+      ? 'push registries exist only in DataPlaneApi.CORE_V1_PUSH; use that api with pushRegistries'
+      : 'a pull registry exists only in DataPlaneApi.V1ALPHA1_PULL and DataPlaneApi.CORE_V1_PULL_PROPOSAL; use one of them with pullRegistry';
+  }
+  return 'remove it';
+}
