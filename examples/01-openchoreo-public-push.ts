@@ -1,6 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { SecretValue } from '../src/credentials/secret-value';
-import { DataPlane, DataPlaneApi } from '../src/openchoreo/data-plane';
+import { DataPlane, DataPlaneApi, SecretValue } from '../src';
 
 // Fake kubeconfig `*-data` values. The DataPlane CRD holds the client key itself (it has no secret reference), so a
 // real DataPlane must be synthesized from a key read outside Git and kept out of Git.

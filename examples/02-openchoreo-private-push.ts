@@ -1,10 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { RegistryCredentials } from '../src/credentials/registry-credentials';
-import { SecretValue } from '../src/credentials/secret-value';
-import { SecretDelivery } from '../src/delivery/secret-delivery';
-import { DataPlane, DataPlaneApi } from '../src/openchoreo/data-plane';
-import { OpenChoreoNames } from '../src/openchoreo/namespace-names';
-import { RegistryPurpose, RegistrySecret } from '../src/registry-secret';
+import { DataPlane, DataPlaneApi, OpenChoreoNames, RegistryCredentials, RegistryPurpose, RegistrySecret, SecretDelivery, SecretValue } from '../src';
 
 const FAKE_CERT = Buffer.from('-----BEGIN CERTIFICATE-----\nFAKE-EXAMPLE\n-----END CERTIFICATE-----\n').toString('base64');
 const FAKE_KEY = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nFAKE-EXAMPLE\n-----END EC PRIVATE KEY-----\n').toString('base64');

@@ -1,10 +1,14 @@
 import { App, Chart } from 'cdk8s';
-import { RegistryCredentials } from '../src/credentials/registry-credentials';
-import { SecretValue } from '../src/credentials/secret-value';
-import { SecretDelivery } from '../src/delivery/secret-delivery';
-import { DataPlane, DataPlaneApi, DataPlaneProps } from '../src/openchoreo/data-plane';
-import { ReplicatedPullSecret } from '../src/replication/replicated-pull-secret';
-import { KubernetesReplicatorApplication } from '../src/replication/replicator-application';
+import {
+  DataPlane,
+  DataPlaneApi,
+  DataPlaneProps,
+  KubernetesReplicatorApplication,
+  RegistryCredentials,
+  ReplicatedPullSecret,
+  SecretDelivery,
+  SecretValue,
+} from '../src';
 
 const FAKE_CERT = Buffer.from('-----BEGIN CERTIFICATE-----\nFAKE-EXAMPLE\n-----END CERTIFICATE-----\n').toString('base64');
 const FAKE_KEY = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nFAKE-EXAMPLE\n-----END EC PRIVATE KEY-----\n').toString('base64');

@@ -1,9 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { RegistryCredentials } from '../src/credentials/registry-credentials';
-import { SecretValue } from '../src/credentials/secret-value';
-import { SecretDelivery } from '../src/delivery/secret-delivery';
-import { BuildServiceAccount, KonfluxSecretLinking } from '../src/konflux/build-service-account';
-import { RegistryPurpose, RegistrySecret } from '../src/registry-secret';
+import { BuildServiceAccount, KonfluxSecretLinking, RegistryCredentials, RegistryPurpose, RegistrySecret, SecretDelivery, SecretValue } from '../src';
 
 /**
  * S5, Konflux build: the push secret `regcred` in the tenant namespace, linked to the build pipeline's service account

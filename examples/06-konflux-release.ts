@@ -1,9 +1,13 @@
 import { App, Chart } from 'cdk8s';
-import { SecretDelivery } from '../src/delivery/secret-delivery';
-import { BuildServiceAccount } from '../src/konflux/build-service-account';
-import { KonfluxInternalRegistry } from '../src/konflux/internal-registry';
-import { ReleasePipelineRef, ReleasePlanAdmission } from '../src/konflux/release-plan-admission';
-import { RegistryPurpose, RegistrySecret } from '../src/registry-secret';
+import {
+  BuildServiceAccount,
+  KonfluxInternalRegistry,
+  RegistryPurpose,
+  RegistrySecret,
+  ReleasePipelineRef,
+  ReleasePlanAdmission,
+  SecretDelivery,
+} from '../src';
 
 /**
  * S6, Konflux release: in the managed namespace, the push secret for the registry the release pipeline pushes to,

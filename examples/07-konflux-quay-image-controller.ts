@@ -1,7 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { SecretValue } from '../src/credentials/secret-value';
-import { SecretDelivery } from '../src/delivery/secret-delivery';
-import { QuayImageController } from '../src/konflux/quay-image-controller';
+import { QuayImageController, SecretDelivery, SecretValue } from '../src';
 
 /**
  * S7, Konflux Quay image-controller: the Konflux CR `konflux` (cluster-scoped, no namespace, merged with server-side

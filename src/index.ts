@@ -31,3 +31,9 @@ export * from './konflux/release-plan-admission';
 export * from './konflux/quay-image-controller';
 export * from './konflux/internal-registry';
 export * from './konflux/image-controller-names';
+
+// Choreo "bring your own image" and workloads that pull
+export * from './choreo/choreo-registry';
+export * from './choreo/choreo-component';
+export * from './choreo/image-updater';
+export * from './workloads/pull-coverage';
