@@ -16,6 +16,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
 
+  // `npx cdk8s-registries doctor …`: explain and lint pull credentials in any directory of manifests.
+  bin: { 'cdk8s-registries': 'lib/cli/main.js' },
+
   // Runtime helpers are bundled: jsii libraries may only depend on jsii modules otherwise.
   bundledDeps: ['re2js@^2.10.0', 'yaml@^2.9.1'],
   devDeps: [

@@ -1,18 +1,28 @@
+// The public API. Modules that also hold internal helpers are exported by name, so only the API reaches users.
+
 // Core values
 export * from './errors';
 export * from './names';
-export * from './values/image-reference';
+export { ImageReference } from './values/image-reference';
 export * from './values/docker-config';
 export * from './values/kubelet-keyring';
 
 // Credentials and how their secrets reach the cluster
-export * from './credentials/secret-value';
-export * from './credentials/token-generator';
+export { SecretValue, SecretValueSource } from './credentials/secret-value';
+export type { ExternalSecretValueOptions, SealedSecretValueOptions } from './credentials/secret-value';
+export { TokenGenerator } from './credentials/token-generator';
+export type {
+  AcrServicePrincipalKeys, AcrTokenGeneratorProps, EcrAccessKeys, EcrTokenGeneratorProps, GcrTokenGeneratorProps,
+  GcrWorkloadIdentity, GeneratorSecretKey, GeneratorServiceAccount, QuayTokenGeneratorProps,
+} from './credentials/token-generator';
 export * from './credentials/registry-credentials';
 export * from './delivery/sealing';
-export * from './delivery/secret-delivery';
-export * from './argocd';
-export * from './registry-secret';
+export { SecretDelivery, SecretDeliveryKind, SecretStoreKind } from './delivery/secret-delivery';
+export type { ExternalSecretDeliveryOptions, SealedSecretDeliveryOptions, SecretStoreReference } from './delivery/secret-delivery';
+export { ArgoCdSyncOption } from './argocd';
+export type { ArgoCdOptions } from './argocd';
+export { RegistryPurpose, RegistrySecret } from './registry-secret';
+export type { ExistingRegistrySecretOptions, IRegistrySecret, RegistrySecretProps } from './registry-secret';
 
 // Replication of pull secrets across namespaces
 export * from './replication/label-selector';

@@ -136,6 +136,11 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     return new ExistingRegistrySecret(scope, id, name, options);
   }
 
+  /** The label that says what a registry secret is for (`pull`, `push`, `pull-and-push`). */
+  public static readonly PURPOSE_LABEL = PURPOSE_LABEL;
+  /** The annotation listing the registries (`auths` keys) a registry secret holds credentials for, comma-separated. */
+  public static readonly REGISTRIES_ANNOTATION = REGISTRIES_ANNOTATION;
+
   public readonly name: string;
   public readonly namespace?: string;
   public readonly registries: string[];

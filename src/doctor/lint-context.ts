@@ -1,0 +1,28 @@
+import { Finding, Severity } from './findings';
+import { Inventory } from './inventory';
+import { refOf } from './kube-object';
+import { Manifest } from './manifests';
+
+/** What every lint rule can read. */
+export interface LintContext {
+  readonly inventory: Inventory;
+  /** The registry hosts (with port) that container images in the manifests are written with. */
+  readonly imageHosts: Set<string>;
+}
+
+/** A rule that looks at one object (and, through the context, at the others). */
+export type ObjectRule = (manifest: Manifest, context: LintContext) => Finding[];
+
+/** A finding about an object. */
+export function findingAt(manifest: Manifest, rule: string, severity: Severity, message: string, fix: string): Finding {
+  return { rule, severity, file: manifest.file, line: manifest.line, object: refOf(manifest.object), message, fix };
+}
+
+/** Namespaces that should never receive a copy of a credential. */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+
+/** `"a", "b" and "c"`. */
+export function quotedList(items: string[]): string {
+  const quoted = items.map(item => `"${item}"`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}` : quoted.join('');
+}
