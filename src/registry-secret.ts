@@ -3,8 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from './argocd';
 import { RegistryCredentials } from './credentials/registry-credentials';
-import { SecretValueSource } from './credentials/secret-value';
-import { SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
+import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
 import { DockerConfig } from './values/docker-config';
@@ -128,6 +127,11 @@ export interface RegistrySecretProps {
  * @see https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/
  */
 export class RegistrySecret extends Construct implements IRegistrySecret {
+  /** The label that says what a registry secret is for (`pull`, `push`, `pull-and-push`). */
+  public static readonly PURPOSE_LABEL = PURPOSE_LABEL;
+  /** The annotation listing the registries (`auths` keys) a registry secret holds credentials for, comma-separated. */
+  public static readonly REGISTRIES_ANNOTATION = REGISTRIES_ANNOTATION;
+
   /**
    * A reference to a registry Secret that already exists (created by hand, by an operator such as Konflux's
    * image-controller, or by another application). Emits nothing.
@@ -135,11 +139,6 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
   public static fromSecretName(scope: Construct, id: string, name: string, options: ExistingRegistrySecretOptions = {}): IRegistrySecret {
     return new ExistingRegistrySecret(scope, id, name, options);
   }
-
-  /** The label that says what a registry secret is for (`pull`, `push`, `pull-and-push`). */
-  public static readonly PURPOSE_LABEL = PURPOSE_LABEL;
-  /** The annotation listing the registries (`auths` keys) a registry secret holds credentials for, comma-separated. */
-  public static readonly REGISTRIES_ANNOTATION = REGISTRIES_ANNOTATION;
 
   public readonly name: string;
   public readonly namespace?: string;
@@ -169,7 +168,9 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     this.credentials = [...props.credentials];
     this.registries = checkCredentials(this, this.credentials);
     this.purpose = props.purpose ?? RegistryPurpose.PULL;
-    const delivery = props.delivery ?? inferDelivery(this, this.credentials);
+    const delivery = props.delivery ?? (this.credentials.some(c => c._parts.generator)
+      ? SecretDelivery.externalSecret()
+      : defaultDelivery(this, this.credentials.flatMap(c => c.valueSources), 'credentials'));
     this.deliveryKind = delivery.kind;
 
     const rendered = delivery._render({
@@ -316,29 +317,4 @@ function checkRegistryKey(scope: IConstruct, registry: string, property: string)
       throw new ValidationError({ scope, property, value: registry, problem: warning.problem, fix: warning.fix });
     }
   }
-}
-
-/** The delivery that matches the values when none is given. */
-function inferDelivery(scope: IConstruct, credentials: RegistryCredentials[]): SecretDelivery {
-  if (credentials.some(c => c._parts.generator)) {
-    return SecretDelivery.externalSecret();
-  }
-  const sources = new Set(credentials.flatMap(c => c.valueSources));
-  if (sources.size === 1 && sources.has(SecretValueSource.PLAIN_TEXT)) {
-    return SecretDelivery.plainSecret();
-  }
-  if (sources.size === 1 && sources.has(SecretValueSource.SEALED)) {
-    return SecretDelivery.sealedSecret();
-  }
-  throw new ValidationError({
-    scope,
-    property: 'delivery',
-    value: [...sources].join(' and '),
-    problem: sources.size > 1
-      ? 'cannot be chosen: the credentials mix kinds of secret values'
-      : 'is required for values held in an external store',
-    fix: sources.size > 1
-      ? 'give every value the same way (all SecretValue.fromExternalSecret, all SecretValue.sealed, or all unsafePlainText)'
-      : 'pass delivery: SecretDelivery.externalSecret({ store: { name: "<your ClusterSecretStore>" } })',
-  });
 }

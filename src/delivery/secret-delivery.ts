@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { DeliveryRequest, RenderedDelivery } from './delivery-request';
 import { OpaqueSecretRequest, renderExternalOpaqueSecret, renderPlainOpaqueSecret, renderSealedOpaqueSecret } from './opaque-secret';
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
@@ -484,6 +485,31 @@ function base64(value: string): string {
 
 function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * The delivery that matches the sources of the secret values when none is given (internal): a plain Secret for
+ * plain text, a SealedSecret for pre-sealed values; values in an external store need a store, so no default.
+ *
+ * @param what what the values are, for the message (e.g. "credentials", "tokens")
+ */
+export function defaultDelivery(scope: IConstruct, sources: SecretValueSource[], what: string): SecretDelivery {
+  const kinds = new Set(sources);
+  if (kinds.size === 1 && kinds.has(SecretValueSource.PLAIN_TEXT)) {
+    return SecretDelivery.plainSecret();
+  }
+  if (kinds.size === 1 && kinds.has(SecretValueSource.SEALED)) {
+    return SecretDelivery.sealedSecret();
+  }
+  throw new ValidationError({
+    scope,
+    property: 'delivery',
+    value: [...kinds].join(' and '),
+    problem: kinds.size > 1 ? `cannot be chosen: the ${what} mix kinds of secret values` : 'is required for values held in an external store',
+    fix: kinds.size > 1
+      ? 'give every value the same way (all SecretValue.fromExternalSecret, all SecretValue.sealed, or all unsafePlainText)'
+      : 'pass delivery: SecretDelivery.externalSecret({ store: { name: "<your ClusterSecretStore>" } })',
+  });
 }
 
 /** A Go duration string (`6h`, `30m`, `1h30m`), as External Secrets parses `refreshInterval`. */

@@ -3,7 +3,7 @@ import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { SecretValue, SecretValueSource } from '../credentials/secret-value';
-import { SecretDelivery, SecretDeliveryKind } from '../delivery/secret-delivery';
+import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 
@@ -189,7 +189,7 @@ export class QuayImageController extends Construct {
     checkOrganization(this, props.organization);
     const apiUrl = props.apiUrl === undefined ? undefined : checkApiUrl(this, props.apiUrl);
     const prunerToken = props.prunerToken ?? reusableToken(this, props.token);
-    const delivery = props.delivery ?? inferDelivery(this, [props.token, prunerToken]);
+    const delivery = props.delivery ?? defaultDelivery(this, [props.token, prunerToken].map(v => v.source), 'tokens');
     const secretWave = props.argoCd?.syncWave ?? SECRET_WAVE;
 
     if (props.konfluxResource ?? true) {
@@ -337,26 +337,6 @@ function reusableToken(scope: IConstruct, token: SecretValue): SecretValue {
     });
   }
   return token;
-}
-
-/** The delivery that matches the values when none is given. */
-function inferDelivery(scope: IConstruct, values: SecretValue[]): SecretDelivery {
-  const sources = new Set(values.map(v => v.source));
-  if (sources.size === 1 && sources.has(SecretValueSource.PLAIN_TEXT)) {
-    return SecretDelivery.plainSecret();
-  }
-  if (sources.size === 1 && sources.has(SecretValueSource.SEALED)) {
-    return SecretDelivery.sealedSecret();
-  }
-  throw new ValidationError({
-    scope,
-    property: 'delivery',
-    value: [...sources].join(' and '),
-    problem: sources.size > 1 ? 'cannot be chosen: the tokens mix kinds of secret values' : 'is required for values held in an external store',
-    fix: sources.size > 1
-      ? 'give both tokens the same way (all SecretValue.fromExternalSecret, all SecretValue.sealed, or all unsafePlainText)'
-      : 'pass delivery: SecretDelivery.externalSecret({ store: { name: "<your ClusterSecretStore>" } })',
-  });
 }
 
 /** Every PEM block must be a certificate that parses; a private key never goes into a ConfigMap. */
