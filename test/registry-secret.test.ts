@@ -1,13 +1,13 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
+import { validationErrorOf } from './helpers/errors';
 import { leaks } from './helpers/leaks';
 import { CloudVendor, RegistryCredentials } from '../src/credentials/registry-credentials';
 import { SecretValue } from '../src/credentials/secret-value';
 import { TokenGenerator } from '../src/credentials/token-generator';
 import { SealingKey, SealingScope, SealingSeed } from '../src/delivery/sealing';
 import { SecretDelivery, SecretDeliveryKind } from '../src/delivery/secret-delivery';
-import { ValidationError } from '../src/errors';
 import { PURPOSE_LABEL, REGISTRIES_ANNOTATION, RegistryPurpose, RegistrySecret, RegistrySecretProps } from '../src/registry-secret';
 import { checkManifests, expectValidManifests } from './helpers/manifest-checker';
 import { loadReferenceJson } from './helpers/reference';
@@ -34,18 +34,6 @@ function synthOne(props: RegistrySecretProps, namespace: string | null = 'team-a
   const chart = chartIn(namespace);
   new RegistrySecret(chart, 'Regcred', { name: 'regcred', ...props });
   return Testing.synth(chart);
-}
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
 }
 
 /** A Google service-account key JSON that carries `secret` as its private key. */
@@ -296,7 +284,7 @@ describe('Must show (1): no error message holds the credential', () => {
 
   test.each(triggers)('%s', (_name, trigger) => {
     fc.assert(fc.property(generated, g => {
-      const error = caught(() => trigger(g));
+      const error = validationErrorOf(() => trigger(g));
       const shown = [error.message, String(error), error.stack ?? '', error.shownValue, error.problem, error.fix, JSON.stringify(error)].join('\n');
       expect(leaks(shown, g.username, g.secret)).toEqual([]);
       expect(leaks(shown, g.username, g.password)).toEqual([]);
@@ -478,7 +466,7 @@ describe('Must show (4): bad input', () => {
   });
 
   test.each(BAD_INPUT)('%s', (_name, thunk, property, fix) => {
-    const error = caught(thunk);
+    const error = validationErrorOf(thunk);
     expect(error.property).toBe(property);
     expect(error.message).toContain(`${property}: `);
     expect(error.message).toMatch(/\. Fix: ./);

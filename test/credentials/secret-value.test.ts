@@ -1,20 +1,10 @@
 import * as util from 'util';
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../../src/credentials/secret-value';
 import { SealingScope } from '../../src/delivery/sealing';
-import { ValidationError } from '../../src/errors';
+import { validationErrorOf } from '../helpers/errors';
 import { loadSealedSecretVectors } from '../helpers/unseal';
 
 const VECTORS = loadSealedSecretVectors().vectors;
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 describe('SecretValue.unsafePlainText', () => {
   const value = SecretValue.unsafePlainText('pässwörd-"quoted"\n🐳');
@@ -55,7 +45,7 @@ describe('SecretValue.sealed', () => {
   });
 
   test('has no plain text', () => {
-    const error = caught(() => SecretValue.sealed(VECTORS[0].ciphertextBase64).unsafeUnwrap());
+    const error = validationErrorOf(() => SecretValue.sealed(VECTORS[0].ciphertextBase64).unsafeUnwrap());
     expect(error.property).toBe('secretValue');
     expect(error.fix).toMatch(/SealedSecret delivery/);
     expect(String(SecretValue.sealed(VECTORS[0].ciphertextBase64))).toBe('<sealed secret value>');
@@ -72,7 +62,7 @@ describe('SecretValue.sealed', () => {
     ['truncated after the RSA part (no GCM tag)', valid.subarray(0, 2 + 256 + 8).toString('base64')],
     ['empty', ''],
   ])('refuses %s, without showing it', (_name, ciphertext) => {
-    const error = caught(() => SecretValue.sealed(ciphertext));
+    const error = validationErrorOf(() => SecretValue.sealed(ciphertext));
     expect(error.property).toBe('ciphertext');
     expect(error.message).toMatch(/is not a sealed value.*Fix: pass one value of `spec.encryptedData`/);
     expect(error.shownValue).toBe(`<redacted secret, ${ciphertext.length} characters>`);
@@ -96,12 +86,12 @@ describe('SecretValue.fromExternalSecret', () => {
   });
 
   test('has no plain text at synth time', () => {
-    const error = caught(() => SecretValue.fromExternalSecret('registry/ghcr').unsafeUnwrap());
+    const error = validationErrorOf(() => SecretValue.fromExternalSecret('registry/ghcr').unsafeUnwrap());
     expect(error.message).toMatch(/^secretValue: is held in an external store under "registry\/ghcr".*Fix: use the value with the ExternalSecret delivery/);
   });
 
   test.each(['', '   '])('refuses the empty key %j', key => {
-    const error = caught(() => SecretValue.fromExternalSecret(key));
+    const error = validationErrorOf(() => SecretValue.fromExternalSecret(key));
     expect(error.property).toBe('key');
     expect(error.fix).toMatch(/path or name of the secret in the external store/);
   });

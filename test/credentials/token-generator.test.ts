@@ -1,19 +1,9 @@
 import { GENERATOR_API_VERSION, TokenGenerator } from '../../src/credentials/token-generator';
-import { ValidationError } from '../../src/errors';
+import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
 
 const ESO_FACTS = loadReferenceJson('secrets', 'eso-facts.json');
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 /** The generator as the custom resource the ExternalSecret delivery writes (cdk8s drops undefined fields). */
 function asObject(generator: TokenGenerator): any {
@@ -138,7 +128,7 @@ describe('TokenGenerator bad input', () => {
     ['ACR with two ways to authenticate', () => TokenGenerator.acr('a.azurecr.io', { managedIdentityId: 'id', workloadIdentity: { name: 's' } }), 'auth', /exactly one of/],
     ['Quay robot without "+"', () => TokenGenerator.quay('quay.io', { robotAccount: 'puller', serviceAccount: { name: 's' } }), 'robotAccount', /acme\+deployer/],
   ])('%s', (_name, thunk, property, fix) => {
-    const error = caught(thunk);
+    const error = validationErrorOf(thunk);
     expect(error.property).toBe(property);
     expect(error.fix).toMatch(fix);
     expect(error.message).toContain(`${property}: `);

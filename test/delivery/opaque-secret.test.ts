@@ -3,7 +3,7 @@ import { SecretValue } from '../../src/credentials/secret-value';
 import { OpaqueSecretRequest } from '../../src/delivery/opaque-secret';
 import { SealingKey, SealingScope, SealingSeed } from '../../src/delivery/sealing';
 import { SecretDelivery, SecretStoreKind } from '../../src/delivery/secret-delivery';
-import { ValidationError } from '../../src/errors';
+import { validationErrorOf } from '../helpers/errors';
 import { renderExternalSecretsTemplate, renderSealedSecretsTemplate } from '../helpers/go-template';
 import { expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
@@ -22,16 +22,6 @@ function request(secretValues: { [key: string]: SecretValue }, literals: { [key:
 /** The object as cdk8s writes it: fields left undefined are dropped. */
 function withoutUndefined(object: object): any {
   return JSON.parse(JSON.stringify(object));
-}
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('plain Secret', () => {
@@ -113,7 +103,7 @@ describe('SealedSecret', () => {
   test('a pre-sealed value recorded for another name is refused', () => {
     const ciphertext = key.seal(TOKEN, { scope: SealingScope.STRICT, namespace: 'image-controller', name: 'other' });
     const value = SecretValue.sealed(ciphertext, { scope: SealingScope.STRICT, namespace: 'image-controller', name: 'other' });
-    const err = caught(() => SecretDelivery.sealedSecret()._renderOpaque(request({ quaytoken: value })));
+    const err = validationErrorOf(() => SecretDelivery.sealedSecret()._renderOpaque(request({ quaytoken: value })));
     expect(err.property).toBe('quaytoken sealed name');
     expect(err.fix).toContain('--name quaytoken');
   });
@@ -126,13 +116,13 @@ describe('refused', () => {
     ['ExternalSecret without a store', SecretDelivery.externalSecret(), SecretValue.fromExternalSecret('a/b'), 'delivery.store'],
     ['SealedSecret of plain text without a key', SecretDelivery.sealedSecret(), SecretValue.unsafePlainText(TOKEN), 'delivery.sealingKey'],
   ])('%s', (_name, delivery, value, property) => {
-    const err = caught(() => delivery._renderOpaque(request({ quaytoken: value }, { organization: 'my-org' })));
+    const err = validationErrorOf(() => delivery._renderOpaque(request({ quaytoken: value }, { organization: 'my-org' })));
     expect(err.property).toBe(property);
     expect(err.message).not.toContain(TOKEN);
   });
 
   test('a literal with "{{" in a templated delivery', () => {
-    const err = caught(() => SecretDelivery.externalSecret({ store: { name: 'vault' } })._renderOpaque(
+    const err = validationErrorOf(() => SecretDelivery.externalSecret({ store: { name: 'vault' } })._renderOpaque(
       request({ quaytoken: SecretValue.fromExternalSecret('a/b') }, { organization: '{{ .quaytoken }}' })));
     expect(err.property).toBe('organization');
   });
@@ -140,7 +130,7 @@ describe('refused', () => {
   test('sealed and plain values mixed in one SealedSecret', () => {
     const key = SealingKey.fromCertificate(CERT_PEM);
     const ciphertext = key.seal(TOKEN, { scope: SealingScope.STRICT, namespace: 'image-controller', name: 'quaytoken' });
-    const err = caught(() => SecretDelivery.sealedSecret({ sealingKey: key })._renderOpaque(
+    const err = validationErrorOf(() => SecretDelivery.sealedSecret({ sealingKey: key })._renderOpaque(
       request({ quaytoken: SecretValue.sealed(ciphertext), other: SecretValue.unsafePlainText(TOKEN) })));
     expect(err.property).toBe('secret values');
     expect(err.message).not.toContain(TOKEN);

@@ -7,8 +7,8 @@ import * as util from 'util';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { SealingKey, SealingScope, SealingScopes, SealingSeed, SealOptions } from '../../src/delivery/sealing';
-import { ValidationError } from '../../src/errors';
 import { KubernetesNames } from '../../src/names';
+import { validationErrorOf } from '../helpers/errors';
 import {
   decryptAesGcm, loadSealedSecretVectors, SealedSecretVector, splitSealed, unseal, unwrapSessionKey, vectorPrivateKey,
 } from '../helpers/unseal';
@@ -43,16 +43,6 @@ function seededKey(seed: string = SEED): SealingKey {
 
 function spkiOf(publicKey: crypto.KeyObject): string {
   return publicKey.export({ type: 'spki', format: 'pem' }).toString();
-}
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
 }
 
 describe('reference vectors (Go stdlib, Node crypto, @linode/kubeseal-encrypt)', () => {
@@ -318,7 +308,7 @@ describe('certificate expiry', () => {
   });
 
   test('an expired certificate is a ValidationError with a fix', () => {
-    const err = caught(() => SealingKey._fromCertificateAt(CERT_PEM, new Date(validTo.getTime() + 1000)));
+    const err = validationErrorOf(() => SealingKey._fromCertificateAt(CERT_PEM, new Date(validTo.getTime() + 1000)));
     expect(err.property).toBe('SealingKey.fromCertificate(pem)');
     expect(err.problem).toContain(`expired on ${validTo.toISOString()}`);
     expect(err.fix).toContain('kubeseal --fetch-cert');
@@ -405,7 +395,7 @@ describe('bad input', () => {
     ['seed variable not set', () => SealingSeed.fromEnvironment('SEALING_TEST_UNSET_VARIABLE'), 'SealingSeed.fromEnvironment("SEALING_TEST_UNSET_VARIABLE")', /not set/],
     ['seed file missing', () => SealingSeed.fromFile('/nonexistent/sealing-seed'), 'SealingSeed.fromFile(path)', /cannot be read \(ENOENT\)/],
   ])('%s', (_title, thunk, property, problem) => {
-    const err = caught(thunk);
+    const err = validationErrorOf(thunk);
     expect(err.property).toBe(property);
     expect(err.problem).toMatch(problem);
     expect(err.fix.length).toBeGreaterThan(20);
@@ -417,10 +407,10 @@ describe('bad input', () => {
   });
 
   test('PEM fixes point to the command that produces the right input', () => {
-    expect(caught(() => SealingKey.fromCertificate('')).fix).toContain('kubeseal --fetch-cert > cert.pem');
-    expect(caught(() => SealingKey.fromPublicKey(publicPkcs1)).fix).toContain('openssl rsa -RSAPublicKey_in');
-    expect(caught(() => SealingKey.fromCertificate(SPKI_PEM)).fix).toContain('SealingKey.fromPublicKey');
-    expect(caught(() => SealingKey.fromPublicKey(CERT_PEM)).fix).toContain('SealingKey.fromCertificate');
+    expect(validationErrorOf(() => SealingKey.fromCertificate('')).fix).toContain('kubeseal --fetch-cert > cert.pem');
+    expect(validationErrorOf(() => SealingKey.fromPublicKey(publicPkcs1)).fix).toContain('openssl rsa -RSAPublicKey_in');
+    expect(validationErrorOf(() => SealingKey.fromCertificate(SPKI_PEM)).fix).toContain('SealingKey.fromPublicKey');
+    expect(validationErrorOf(() => SealingKey.fromPublicKey(CERT_PEM)).fix).toContain('SealingKey.fromCertificate');
   });
 });
 

@@ -3,8 +3,8 @@ import { kubectlCreateGenericSecret } from './kubectl';
 import { SecretValue } from '../../src/credentials/secret-value';
 import { SealingKey, SealingScope, SealingSeed } from '../../src/delivery/sealing';
 import { SecretDelivery } from '../../src/delivery/secret-delivery';
-import { ValidationError } from '../../src/errors';
 import { QuayCaBundle, QuayImageController, QuayImageControllerProps } from '../../src/konflux/quay-image-controller';
+import { validationErrorOf } from '../helpers/errors';
 import { renderExternalSecretsTemplate } from '../helpers/go-template';
 import { expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
@@ -32,16 +32,6 @@ function synthesized(chart: Chart): any[] {
 function withoutArgoCd(object: any): any {
   const { annotations, ...metadata } = object.metadata;
   return { ...object, metadata };
-}
-
-function caught(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('Konflux CR (konflux-test-vectors.json konfluxCR)', () => {
@@ -83,7 +73,7 @@ describe('Konflux CR (konflux-test-vectors.json konfluxCR)', () => {
     const chart = chartIn();
     const quay = new QuayImageController(chart, 'Quay', externalProps());
     quay.konfluxResource!.addJsonPatch(JsonPatch.add('/metadata/namespace', 'platform'));
-    const err = caught(() => Testing.synth(chart));
+    const err = validationErrorOf(() => Testing.synth(chart));
     expect(err.property).toBe('metadata.namespace');
   });
 
@@ -91,7 +81,7 @@ describe('Konflux CR (konflux-test-vectors.json konfluxCR)', () => {
     const chart = chartIn();
     new QuayImageController(chart, 'Quay', externalProps());
     new ApiObject(chart, 'Raw', { apiVersion: 'konflux.konflux-ci.dev/v1alpha1', kind: 'Konflux', metadata: { name: 'konflux' } });
-    expect(caught(() => Testing.synth(chart)).property).toBe('konfluxResource');
+    expect(validationErrorOf(() => Testing.synth(chart)).property).toBe('konfluxResource');
   });
 
   test('konfluxResource: false emits only the secrets (standalone image-controller)', () => {

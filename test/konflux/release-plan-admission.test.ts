@@ -2,11 +2,11 @@ import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
-import { ValidationError } from '../../src/errors';
 import { BuildServiceAccount } from '../../src/konflux/build-service-account';
 import { ReleasePipelineRef, ReleasePlanAdmission, ReleasePlanAdmissionProps } from '../../src/konflux/release-plan-admission';
 import { FieldTree, RELEASE_PLAN_ADMISSION_SPEC } from '../../src/konflux/release-plan-admission-spec';
 import { RegistrySecret } from '../../src/registry-secret';
+import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson, loadReferenceYaml } from '../helpers/reference';
 
@@ -167,7 +167,7 @@ describe('against the CRD', () => {
     ['spec.pipeline.pipelineRef.serviceAccountName', { pipeline: { pipelineRef: { serviceAccountName: 'x' } } }, 'rawSpec.pipeline.pipelineRef.serviceAccountName'],
   ])('we reject %s in the raw spec, pointing to the typed prop', (_path, rawSpec, property) => {
     const chart = managedChart();
-    const err = catchError(() => new ReleasePlanAdmission(chart, 'Rpa', demoProps(releaseAccount(chart), { rawSpec })));
+    const err = validationErrorOf(() => new ReleasePlanAdmission(chart, 'Rpa', demoProps(releaseAccount(chart), { rawSpec })));
     expect(err.property).toBe(property);
     expect(err.fix).toMatch(/pipeline\.(ociStorage|serviceAccount)/);
   });
@@ -188,12 +188,3 @@ describe('the raw-spec field tree', () => {
   });
 });
 
-function catchError(thunk: () => unknown): ValidationError {
-  try {
-    thunk();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ValidationError);
-    return err as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}

@@ -12,6 +12,7 @@ import {
 } from '../../src/openchoreo/data-plane';
 import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../../src/registry-secret';
+import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, ManifestProblem } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
 
@@ -113,18 +114,6 @@ function baseProps(overrides: Partial<DataPlaneProps> = {}): DataPlaneProps {
   };
 }
 
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
-
 describe('DataPlaneApi', () => {
   test('the three targets', () => {
     expect([DataPlaneApi.CORE_V1_PUSH, DataPlaneApi.CORE_V1_PULL_PROPOSAL, DataPlaneApi.V1ALPHA1_PULL].map(api => [
@@ -179,7 +168,7 @@ describe('DataPlane: the spec validation vectors through the construct', () => {
 
     test('as one DataPlane it is rejected: its prefixes are both unauthenticated and authenticated', () => {
       const chart = newChart();
-      const error = catchError(() => new DataPlane(chart, 'DataPlane', {
+      const error = validationErrorOf(() => new DataPlane(chart, 'DataPlane', {
         ...baseProps({ organization: 'my-org', kubernetesCluster: fromVectorCluster(spec), gateway: spec.gateway }),
         pushRegistries: {
           unauthenticated: spec.registry.unauthenticated,
@@ -244,7 +233,7 @@ describe('DataPlane: the spec validation vectors through the construct', () => {
         pushRegistries: api === DataPlaneApi.CORE_V1_PUSH ? { imagePushSecrets: [{ prefix: 'docker.io/acme', secret }] } : undefined,
       });
       dataPlane.apiObject.addJsonPatch(...patches);
-      const error = catchError(() => (chart.node.root as App).synthYaml());
+      const error = validationErrorOf(() => (chart.node.root as App).synthYaml());
       expect(error.property).toBe(property);
       expect(error.message).toContain(text);
       expect(error.message).toContain('Fix: ');
@@ -470,7 +459,7 @@ describe('DataPlane: bad input', () => {
   });
 
   test.each(cases)('%s', (_name, make, property, fixText) => {
-    const error = catchError(() => make(newChart()));
+    const error = validationErrorOf(() => make(newChart()));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe(property);
     expect(error.constructPath).not.toBe('');

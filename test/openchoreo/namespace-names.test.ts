@@ -3,6 +3,7 @@ import { ValidationError } from '../../src/errors';
 import { KubernetesNames } from '../../src/names';
 import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { NamespaceSelection } from '../../src/replication/namespace-selection';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 interface NameVector {
@@ -18,15 +19,6 @@ const derivedNamespaces: NameVector[] = vectors.dataPlaneNamespace_limit63_deriv
 
 function sha8(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 8);
-}
-
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('OpenChoreoNames.generate', () => {
@@ -77,7 +69,7 @@ describe('OpenChoreoNames.generate', () => {
     [63.5, ['a'], 'limit'],
     [63, [], 'parts'],
   ])('rejects limit %p with parts %j', (limit, parts, property) => {
-    const error = catchError(() => OpenChoreoNames.generate(limit, parts));
+    const error = validationErrorOf(() => OpenChoreoNames.generate(limit, parts));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe(property);
     expect(error.message).toContain('Fix:');
@@ -113,7 +105,7 @@ describe('OpenChoreoNames.dataPlaneNamespace', () => {
     ['project', ['acme', 'web.app', 'dev'], '"."'],
     ['environment', ['acme', 'web', 'prüfung'], '"ü"'],
   ])('rejects a %s that OpenChoreo would turn into an invalid namespace', (property, parts, problem) => {
-    const error = catchError(() => OpenChoreoNames.dataPlaneNamespace(parts[0], parts[1], parts[2]));
+    const error = validationErrorOf(() => OpenChoreoNames.dataPlaneNamespace(parts[0], parts[1], parts[2]));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe(property);
     expect(error.message).toContain(problem);
@@ -127,7 +119,7 @@ describe('OpenChoreoNames.buildNamespace', () => {
   });
 
   test.each(['Acme', 'a'.repeat(54), 'acme.io'])('rejects %s', organization => {
-    const error = catchError(() => OpenChoreoNames.buildNamespace(organization));
+    const error = validationErrorOf(() => OpenChoreoNames.buildNamespace(organization));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('organization');
     expect(error.message).toContain('Fix:');

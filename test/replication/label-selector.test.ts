@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ValidationError } from '../../src/errors';
 import { LabelSelector, LabelSelectorOperator } from '../../src/replication/label-selector';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 interface SelectorCase {
@@ -33,15 +34,6 @@ const MALFORMED: { [selector: string]: string } = {
   [`${'a'.repeat(64)}=value`]: 'a key name has at most 63 characters',
 };
 
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
-
 describe('reflector LabelSelectorMatchTests rows', () => {
   test('all 35 rows are read', () => {
     expect(reflectorCases).toHaveLength(35);
@@ -59,7 +51,7 @@ describe('reflector LabelSelectorMatchTests rows', () => {
   test.each(malformed.map(c => [c.selector, MALFORMED[c.selector], c] as const))(
     '%j is rejected (%s); the reflector matches nothing', (_selector, _reason, c) => {
       expect(c.matches).toBe(false);
-      const error = catchError(() => LabelSelector.parse(c.selector, 'replicateToMatching'));
+      const error = validationErrorOf(() => LabelSelector.parse(c.selector, 'replicateToMatching'));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.message).toContain('replicateToMatching: ');
       expect(error.message).toContain('Fix: ');
@@ -130,7 +122,7 @@ describe('LabelSelector parsing', () => {
     ['Example.com/x=a', 'has a prefix that must be a DNS-1123 subdomain'],
     ['a/b/c=d', 'must be "name" or "prefix/name" with a single "/"'],
   ])('rejects %j: %s', (selector, problem) => {
-    const error = catchError(() => LabelSelector.parse(selector, 'labelSelectors[0]'));
+    const error = validationErrorOf(() => LabelSelector.parse(selector, 'labelSelectors[0]'));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('labelSelectors[0]');
     expect(error.problem).toContain(problem);
@@ -140,7 +132,7 @@ describe('LabelSelector parsing', () => {
 
   test('names the construct path when given a scope', () => {
     const chart = new Chart(Testing.app(), 'chart');
-    const error = catchError(() => LabelSelector.parse('=x', 'replicateToMatching', chart));
+    const error = validationErrorOf(() => LabelSelector.parse('=x', 'replicateToMatching', chart));
     expect(error.message.startsWith('[chart] replicateToMatching: ')).toBe(true);
   });
 });
@@ -203,7 +195,7 @@ describe('LabelSelector.toSpec', () => {
   });
 
   test('rejects > and <, which metav1.LabelSelector cannot express', () => {
-    const error = catchError(() => LabelSelector.parse('replicas>2', 'labelSelectors[1]').toSpec());
+    const error = validationErrorOf(() => LabelSelector.parse('replicas>2', 'labelSelectors[1]').toSpec());
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('labelSelectors[1]');
     expect(error.problem).toContain('"replicas>2" compares numbers');

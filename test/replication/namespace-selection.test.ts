@@ -5,6 +5,7 @@ import {
   NamespaceSelection,
   NamespaceSelectionKind,
 } from '../../src/replication/namespace-selection';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 const mittwald = loadReferenceJson('replication', 'mittwald-namespace-matching.json');
@@ -18,15 +19,6 @@ const GUID = '0198c0de-7a3b-7c1d-9e2f-0123456789ab';
 
 function expand(text: string): string {
   return text.replace(/<prefix>/g, PREFIX).replace(/<guid>/g, GUID).replace(/<name>/g, 'registry-pull');
-}
-
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('mittwald replicate-to: casesDerived', () => {
@@ -87,7 +79,7 @@ describe('mittwald: casesFromTests', () => {
 describe('mittwald: OpenChoreo replicate-to vectors', () => {
   const candidates: NamespaceInfo[] = replicateToVectors.candidateNamespaces.map((name: string) => ({ name }));
 
-  test.each(replicateToVectors.vectors.map((v: any) => [v.annotation, v.sourceNamespace, v] as const))(
+  test.each((replicateToVectors.vectors as any[]).map((v: any) => [v.annotation, v.sourceNamespace, v] as const))(
     'replicate-to %j from %s', (_annotation, _source, vector: any) => {
       const selection = NamespaceSelection.mittwaldReplicateTo(vector.annotation);
       expect(selection.preview(candidates, vector.sourceNamespace)).toEqual(vector.expectedTargets);
@@ -95,7 +87,7 @@ describe('mittwald: OpenChoreo replicate-to vectors', () => {
 });
 
 describe('mittwald: --exclude-namespaces flag rows', () => {
-  test.each(mittwald.excludeFlagCasesDerived.map((row: any) => [row.excludeNamespacesFlag, row.namespace, row] as const))(
+  test.each((mittwald.excludeFlagCasesDerived as any[]).map((row: any) => [row.excludeNamespacesFlag, row.namespace, row] as const))(
     'flag %j on %s', (_flag, _namespace, row: any) => {
       const selection = NamespaceSelection.mittwald({ replicateTo: '.*', controllerExcludeNamespaces: row.excludeNamespacesFlag });
       expect(selection.receives({ name: row.namespace }, 'choreo-system')).toBe(!row.excluded);
@@ -141,14 +133,14 @@ describe('mittwald: replicate-to plus replicate-to-matching', () => {
   });
 
   test('rejects a selection with neither annotation', () => {
-    const error = catchError(() => NamespaceSelection.mittwald({}));
+    const error = validationErrorOf(() => NamespaceSelection.mittwald({}));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('replicateTo');
     expect(error.message).toContain('Fix: set replicateTo');
   });
 
   test('rejects a malformed replicate-to-matching selector', () => {
-    const error = catchError(() => NamespaceSelection.mittwaldReplicateToMatching('team in (a'));
+    const error = validationErrorOf(() => NamespaceSelection.mittwaldReplicateToMatching('team in (a'));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('replicateToMatching');
     expect(error.message).toContain('Fix: ');
@@ -170,7 +162,7 @@ describe('reflector: casesDerived', () => {
       const selection = NamespaceSelection.reflectorAuto({ [property]: row.patterns });
       const receives = () => selection.receives({ name: row.namespace }, 'choreo-system');
       if (row.reflected === 'error') {
-        const error = catchError(receives);
+        const error = validationErrorOf(receives);
         expect(error).toBeInstanceOf(ValidationError);
         expect(error.property).toBe(property);
         expect(error.message).toContain('the entry "dp-(" is not a valid regex');
@@ -185,7 +177,7 @@ describe('reflector: casesDerived', () => {
     '%j → %s skipped: %s', () => undefined);
 
   test('the skipped (?i) row cannot be previewed: JavaScript RegExp rejects inline options', () => {
-    const error = catchError(() => NamespaceSelection.reflectorAuto({ allowedNamespaces: '(?i)DP-.*' }).receives({ name: 'dp-x' }, 'choreo-system'));
+    const error = validationErrorOf(() => NamespaceSelection.reflectorAuto({ allowedNamespaces: '(?i)DP-.*' }).receives({ name: 'dp-x' }, 'choreo-system'));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.fix).toContain('[Dd][Pp]-.*');
   });
@@ -226,7 +218,7 @@ describe('reflector: casesFromTests', () => {
 });
 
 describe('reflector: propertiesCasesFromTests', () => {
-  test.each(reflector.propertiesCasesFromTests.map((row: any, index: number) => [index, row] as const))('row %i', (_index, row: any) => {
+  test.each((reflector.propertiesCasesFromTests as any[]).map((row: any, index: number) => [index, row] as const))('row %i', (_index, row: any) => {
     expect(row.allowed).toBe(true);
     const selection = NamespaceSelection.reflectorAuto({
       allowedNamespaces: row.allowedNamespaces,
@@ -239,7 +231,7 @@ describe('reflector: propertiesCasesFromTests', () => {
 });
 
 describe('reflector: watcher excludedNamespaces globs', () => {
-  test.each(reflector.excludedNamespacesGlobCasesFromTests.map((row: any) => [row.excludedNamespaces, row.namespace, row] as const))(
+  test.each((reflector.excludedNamespacesGlobCasesFromTests as any[]).map((row: any) => [row.excludedNamespaces, row.namespace, row] as const))(
     'glob %j on source namespace %j', (_globs, _namespace, row: any) => {
       const selection = NamespaceSelection.reflectorAuto({ watcherExcludedNamespaces: row.excludedNamespaces });
       expect(selection.receives({ name: 'target' }, row.namespace)).toBe(!row.excluded);
@@ -307,7 +299,7 @@ describe('reflector: rules read from MirroringPropertiesExtensions', () => {
     ['env in ()', 'has an empty value'],
     ['env=a,env=b', 'two equality requirements'],
   ])('rejects the selector %j, which the reflector reads differently', (selector, problem) => {
-    const error = catchError(() => NamespaceSelection.reflectorAuto({ autoNamespacesSelector: selector }));
+    const error = validationErrorOf(() => NamespaceSelection.reflectorAuto({ autoNamespacesSelector: selector }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('autoNamespacesSelector');
     expect(error.problem).toContain(problem);
@@ -346,7 +338,7 @@ describe('External Secrets Operator label selectors', () => {
   });
 
   test('names the failing selector by index', () => {
-    const error = catchError(() => NamespaceSelection.labelSelectors(['env=prod', 'tier>1']));
+    const error = validationErrorOf(() => NamespaceSelection.labelSelectors(['env=prod', 'tier>1']));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('labelSelectors[1]');
     expect(error.message).toContain('Fix: ');

@@ -6,17 +6,9 @@ import {
   ReplicateToFindingCode as Code,
   ReplicateToLint,
 } from '../../src/replication/pattern-lint';
+import { validationErrorOf } from '../helpers/errors';
 
 const SOURCE = 'choreo-system';
-
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    return e as ValidationError;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 /** The corrected pattern a fix proposes (`write "…"` / `… "…"`), when it proposes one. */
 function proposedPattern(fix: string): string | undefined {
@@ -118,7 +110,7 @@ describe('ReplicateToLint bad values', () => {
       expect(f.problem.length).toBeGreaterThan(20);
     }
 
-    const error = catchError(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE }));
+    const error = validationErrorOf(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.property).toBe('replicateTo');
     expect(error.message.startsWith('replicateTo: ')).toBe(true);
@@ -145,7 +137,7 @@ describe('ReplicateToLint bad values', () => {
       expect(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...allowAll })).not.toThrow();
       for (const code of bad.codes) {
         const others = Object.fromEntries(Object.values(WARNING_OPT_OUTS).filter(o => o !== WARNING_OPT_OUTS[code]).map(o => [o, true]));
-        const error = catchError(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...others }));
+        const error = validationErrorOf(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...others }));
         expect(error.fix).toContain(`or set ${WARNING_OPT_OUTS[code]}: true if this is intended`);
       }
     }
@@ -210,7 +202,7 @@ describe('ReplicateToLint good values', () => {
 describe('ReplicateToLint.validate message', () => {
   test('names the construct path, the property, the value, every problem and every fix', () => {
     const chart = new Chart(Testing.app(), 'platform');
-    const error = catchError(() => ReplicateToLint.validate('dp-*,foo|bar', 'replication.replicateTo', chart));
+    const error = validationErrorOf(() => ReplicateToLint.validate('dp-*,foo|bar', 'replication.replicateTo', chart));
     expect(error.message.startsWith('[platform] replication.replicateTo: ')).toBe(true);
     expect(error.message).toContain('(got "dp-*,foo|bar")');
     expect(error.problem).toContain('"dp-*" looks like a glob');

@@ -10,6 +10,7 @@ import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { NamespaceInfo, NamespaceSelection } from '../../src/replication/namespace-selection';
 import { ReplicateToFindingSeverity, ReplicateToLint } from '../../src/replication/pattern-lint';
 import { ReplicatedPullSecret, ReplicatedPullSecretProps } from '../../src/replication/replicated-pull-secret';
+import { validationErrorOf } from '../helpers/errors';
 import { checkManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
 
@@ -51,18 +52,6 @@ function throughConstruct(targets: () => NamespaceSelection, sourceNamespace: st
     }
     throw e;
   }
-}
-
-function catchError(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 function objects(secret: ReplicatedPullSecret): any[] {
@@ -361,7 +350,7 @@ describe('ReplicatedPullSecret: risky selections are accepted only when allowed'
   });
 
   test('custom system namespaces', () => {
-    const error = catchError(() => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-.*, openchoreo-.*'), safety: { systemNamespaces: ['openchoreo-control-plane'] } }));
+    const error = validationErrorOf(() => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-.*, openchoreo-.*'), safety: { systemNamespaces: ['openchoreo-control-plane'] } }));
     expect(error.problem).toContain('"openchoreo-control-plane"');
   });
 });
@@ -399,7 +388,7 @@ describe('ReplicatedPullSecret: bad input', () => {
   ];
 
   test.each(cases)('%s', (_name, make, property, fixText) => {
-    const error = catchError(make);
+    const error = validationErrorOf(make);
     expect(error.property).toBe(property);
     expect(error.constructPath).toBe('test/DockerHubPull');
     expect(error.fix).toContain(fixText);

@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
 import { DockerConfig, DockerConfigParseOptions } from '../../src/values/docker-config';
 import { KubeletKeyring } from '../../src/values/kubelet-keyring';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 const KUBECTL = loadReferenceJson('image-reference', 'kubectl-docker-registry.json');
@@ -12,18 +13,6 @@ const ECOSYSTEM_VECTORS: any[] = loadReferenceJson('cdk8s-ecosystem', 'kubectl-d
 const KEYRING = loadReferenceJson('kubelet-keyring', 'vectors.json');
 
 const KUBECTL_DEFAULT_SERVER = 'https://index.docker.io/v1/';
-
-function caught(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
@@ -105,7 +94,7 @@ describe('DockerConfig against kubectl create secret (kubectl-docker-registry.js
 
   test.each(refused.map(c => [c.id, c]))('%s: refused by kubectl, a ValidationError here', (_id, c) => {
     const run = readCommand(c.command);
-    const error = caught(() => DockerConfig.empty().withBasicAuth(run.server, run.username, run.password, run.email));
+    const error = validationErrorOf(() => DockerConfig.empty().withBasicAuth(run.server, run.username, run.password, run.email));
     const emptyFlag = (['server', 'username', 'password'] as const).find(flag => run[flag] === '');
     expect(error.property).toBe(emptyFlag);
     expect(error.message).toMatch(/must not be empty.*Fix: give /);
@@ -120,7 +109,7 @@ describe('DockerConfig against kubectl create secret (kubectl-docker-registry.js
 
   test.each(rejected.map(c => [c.id, c]))('%s: accepted by kubectl, rejected here on purpose', (_id, c) => {
     const run = readCommand(c.command);
-    const error = caught(() => run.fromFile
+    const error = validationErrorOf(() => run.fromFile
       ? DockerConfig.fromJson(INPUT_FILES[run.fromFile.file])
       : DockerConfig.empty().withBasicAuth(run.server, run.username, run.password, run.email));
     expect(error.message).toMatch(DELIBERATELY_REJECTED[c.id]);
@@ -259,14 +248,14 @@ describe('DockerConfig.fromJson', () => {
   });
 
   test('names every ignored token and each differing field', () => {
-    expect(caught(() => DockerConfig.fromJson('{"auths":{"r":{"identitytoken":"a","registrytoken":"b"}}}')).problem)
+    expect(validationErrorOf(() => DockerConfig.fromJson('{"auths":{"r":{"identitytoken":"a","registrytoken":"b"}}}')).problem)
       .toMatch(/identitytoken and registrytoken are ignored by the kubelet/);
-    expect(caught(() => DockerConfig.fromJson(`{"auths":{"r":{"username":"v","auth":"${base64('u:p')}"}}}`)).problem)
+    expect(validationErrorOf(() => DockerConfig.fromJson(`{"auths":{"r":{"username":"v","auth":"${base64('u:p')}"}}}`)).problem)
       .toMatch(/^decodes to a different username than the entry's "username" field/);
   });
 
   test('shows a non-secret value that is not well-formed Unicode', () => {
-    const error = caught(() => DockerConfig.empty().withBasicAuth('ghcr.io\udc00', 'u', 'p'));
+    const error = validationErrorOf(() => DockerConfig.empty().withBasicAuth('ghcr.io\udc00', 'u', 'p'));
     expect(error.property).toBe('server');
     expect(error.shownValue).toBe(JSON.stringify('ghcr.io\udc00'));
   });
@@ -284,7 +273,7 @@ describe('DockerConfig.fromJson', () => {
     'decodes auth %s as the kubelet does', (_auth, vector) => {
       const json = JSON.stringify({ auths: { 'r.example.com': { auth: vector.auth } } });
       if (vector.fail) {
-        const error = caught(() => DockerConfig.fromJson(json));
+        const error = validationErrorOf(() => DockerConfig.fromJson(json));
         expect(error.property).toBe('dockerconfigjson.auths["r.example.com"].auth');
         expect(error.message).toMatch(/the kubelet then rejects the whole secret/);
       } else {
@@ -305,9 +294,9 @@ describe('DockerConfig.fromJson', () => {
       const json = JSON.stringify({ auths: { r: vector.entry } });
       if (STRICTER[index as number]) {
         expect(vector.fail).toBeUndefined();
-        expect(caught(() => DockerConfig.fromJson(json)).message).toMatch(STRICTER[index as number]);
+        expect(validationErrorOf(() => DockerConfig.fromJson(json)).message).toMatch(STRICTER[index as number]);
       } else if (vector.fail) {
-        expect(caught(() => DockerConfig.fromJson(json)).property).toMatch(/^dockerconfigjson\.auths\["r"\]\.(auth|email)$/);
+        expect(validationErrorOf(() => DockerConfig.fromJson(json)).property).toMatch(/^dockerconfigjson\.auths\["r"\]\.(auth|email)$/);
       } else {
         const config = DockerConfig.fromJson(json);
         expect(config._credentials('r')).toEqual({ username: vector.result.username, password: vector.result.password });
@@ -402,7 +391,7 @@ describe('DockerConfig bad input', () => {
 
   test.each(BAD_INPUTS.map(bad => [bad.name, bad]))('%s', (_name, bad) => {
     expect(bad.act).toThrow(ValidationError);
-    const error = caught(bad.act);
+    const error = validationErrorOf(bad.act);
     expect(error.property).toBe(bad.property);
     expect(error.problem).toMatch(bad.problem);
     expect(error.message).toContain(`${bad.property}: `);
@@ -414,7 +403,7 @@ describe('DockerConfig bad input', () => {
   });
 
   test('the legacy .dockercfg layout gets its own fix', () => {
-    expect(caught(() => DockerConfig.fromJson(INPUT_FILES['legacy.dockercfg'])).fix).toMatch(/wrap it as \{"auths"/);
+    expect(validationErrorOf(() => DockerConfig.fromJson(INPUT_FILES['legacy.dockercfg'])).fix).toMatch(/wrap it as \{"auths"/);
   });
 
   test('no error message ever holds the password, its base64 or the auth value', () => {
@@ -439,7 +428,7 @@ describe('DockerConfig bad input', () => {
         () => DockerConfig.empty().withBasicAuth('ghcr.io', user, `${pass}\udc00`),
       ];
       for (const attempt of attempts) {
-        const { message } = caught(attempt);
+        const { message } = validationErrorOf(attempt);
         for (const secret of [pass, base64(pass), auth]) {
           expect(message).not.toContain(secret);
         }

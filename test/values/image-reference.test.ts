@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ValidationError } from '../../src/errors';
 import { ImageReference, parseImageReference } from '../../src/values/image-reference';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 const REFERENCE = loadReferenceJson('image-reference', 'vectors.json');
@@ -22,18 +23,6 @@ const PROBLEM_BY_ERROR: { [error: string]: RegExp } = {
   'digest.ErrDigestInvalidFormat': /digest must be sha256 with 64 lowercase hex digits \(it has uppercase\)/,
   'digest.ErrDigestUnsupported': /unsupported digest algorithm/,
 };
-
-function caught(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected a ValidationError, nothing was thrown');
-}
 
 function orNull(value?: string): string | null {
   return value ?? null;
@@ -78,7 +67,7 @@ describe('ImageReference.parse (ParseNormalizedNamed vectors)', () => {
     if (normalized.valid) {
       expect({ input, ...normalizedFields(ImageReference.parse(input)) }).toEqual({ input, ...expectedValid(normalized, fields) });
     } else {
-      const error = caught(() => ImageReference.parse(input));
+      const error = validationErrorOf(() => ImageReference.parse(input));
       expect({ input, property: error.property }).toEqual({ input, property: 'image' });
       expect({ input, problem: error.problem }).toEqual({ input, problem: expect.stringMatching(PROBLEM_BY_ERROR[normalized.error]) });
       expect(error.fix).not.toBe('');
@@ -93,7 +82,7 @@ describe('ImageReference.parseExact (Parse vectors)', () => {
     if (parse.valid) {
       expect({ input, ...exactFields(ImageReference.parseExact(input)) }).toEqual({ input, ...expectedValid(parse, fields) });
     } else {
-      const error = caught(() => ImageReference.parseExact(input));
+      const error = validationErrorOf(() => ImageReference.parseExact(input));
       expect({ input, property: error.property }).toEqual({ input, property: 'image' });
       expect({ input, problem: error.problem }).toEqual({ input, problem: expect.stringMatching(PROBLEM_BY_ERROR[parse.error]) });
     }
@@ -130,7 +119,7 @@ describe('withTag / withDigest (compose table)', () => {
   });
 
   test('the upstream placeholder digest (37 hex digits) is rejected', () => {
-    const error = caught(() => ImageReference.parseExact('test.com/foo').withDigest(UPSTREAM_PLACEHOLDER_DIGEST));
+    const error = validationErrorOf(() => ImageReference.parseExact('test.com/foo').withDigest(UPSTREAM_PLACEHOLDER_DIGEST));
     expect(error.property).toBe('digest');
     expect(error.message).toContain('digest must be sha256 with 64 lowercase hex digits (it has 37)');
   });
@@ -148,7 +137,7 @@ describe('matchesFamiliarPattern (FamiliarMatch table)', () => {
     if (typeof expected === 'boolean') {
       expect({ reference, pattern, matched: ref.matchesFamiliarPattern(pattern) }).toEqual({ reference, pattern, matched: expected });
     } else {
-      const error = caught(() => ref.matchesFamiliarPattern(pattern));
+      const error = validationErrorOf(() => ref.matchesFamiliarPattern(pattern));
       expect(error.property).toBe('pattern');
     }
   });
@@ -197,7 +186,7 @@ describe('bad image references', () => {
     ['example.com/a..b', /path component "a..b" is invalid/, /separated by one "\."/],
     ['-docker', /path component "-docker" is invalid/, /starting and ending with a letter or digit/],
   ])('%j', (input, problem, fix) => {
-    const error = caught(() => ImageReference.parse(input as string));
+    const error = validationErrorOf(() => ImageReference.parse(input as string));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/^image: /);
     expect(error.problem).toMatch(problem as RegExp);
@@ -207,15 +196,15 @@ describe('bad image references', () => {
 
   test('an invalid tag or digest given to withTag/withDigest names that property', () => {
     const ref = ImageReference.parse('nginx');
-    expect(caught(() => ref.withTag('-foo')).message).toMatch(/^tag: tag "-foo" is invalid.*Fix: /);
-    expect(caught(() => ref.withDigest('foo')).message).toMatch(/^digest: digest must be sha256.*Fix: /);
+    expect(validationErrorOf(() => ref.withTag('-foo')).message).toMatch(/^tag: tag "-foo" is invalid.*Fix: /);
+    expect(validationErrorOf(() => ref.withDigest('foo')).message).toMatch(/^digest: digest must be sha256.*Fix: /);
   });
 });
 
 describe('parseImageReference (for constructs)', () => {
   test('names the construct path and the property that held the image', () => {
     const scope = new Construct(Testing.chart(), 'pull-secret');
-    const error = caught(() => parseImageReference('Nginx', 'images[2]', scope));
+    const error = validationErrorOf(() => parseImageReference('Nginx', 'images[2]', scope));
     expect(error.message).toBe('[test/pull-secret] images[2]: repository name must be lowercase (got "Nginx"). Fix: write "nginx"');
   });
 
