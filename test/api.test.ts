@@ -4,8 +4,24 @@ import * as path from 'path';
 // The public API as jsii compiled it (`npx projen compile` writes .jsii; `npx projen build` compiles before testing).
 const ASSEMBLY_FILE = path.join(__dirname, '..', '.jsii');
 
-interface Member { name: string; docs?: { summary?: string; default?: string; see?: string }; optional?: boolean; type?: any; returns?: any; parameters?: Array<{ name: string; type: any }> }
-interface TypeInfo { fqn: string; kind: string; datatype?: boolean; docs?: { summary?: string; see?: string }; base?: string; properties?: Member[]; methods?: Member[]; initializer?: Member }
+interface Member {
+  name: string;
+  docs?: { summary?: string; default?: string; see?: string };
+  optional?: boolean;
+  type?: any;
+  returns?: any;
+  parameters?: Array<{ name: string; type: any }>;
+}
+interface TypeInfo {
+  fqn: string;
+  kind: string;
+  datatype?: boolean;
+  docs?: { summary?: string; see?: string };
+  base?: string;
+  properties?: Member[];
+  methods?: Member[];
+  initializer?: Member;
+}
 
 function loadTypes(): TypeInfo[] {
   if (!fs.existsSync(ASSEMBLY_FILE)) {
