@@ -52,6 +52,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // The examples and their cdk8s app are not part of the published package.
 project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/');
 
+// `npm run bench -- [--quick] [--orgs N --projects N --envs N]`: synthesis at platform size, ours vs raw cdk8s vs kubectl.
+project.addTask('bench', {
+  description: 'Synthesis benchmark: our constructs vs raw cdk8s vs a kubectl loop',
+  exec: 'ts-node -T -P bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
+});
+
 // Type-check tests, examples and benchmarks before running them; ts-jest runs with isolatedModules.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 

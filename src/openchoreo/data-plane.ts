@@ -262,6 +262,7 @@ export class DataPlane extends Construct {
     });
     applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     this.node.addValidation({ validate: () => this.validateSynthesized() });
+    registerDataPlane(this);
   }
 
   /**
@@ -372,8 +373,7 @@ export class DataPlane extends Construct {
    * so one secret name with two prefixes loses one of them.
    */
   private checkPushSecretNamesAcrossDataPlanes(): void {
-    const others = this.node.root.node.findAll()
-      .filter((c): c is DataPlane => c instanceof DataPlane && c !== this && c.organization === this.organization);
+    const others = dataPlanesOf(this.node.root, this.organization).filter(other => other !== this);
     for (const other of others) {
       for (const [name, prefix] of this.pushSecretPrefixes) {
         const otherPrefix = other.pushSecretPrefixes.get(name);
@@ -389,6 +389,24 @@ export class DataPlane extends Construct {
       }
     }
   }
+}
+
+// The DataPlanes of each app by organization, registered at construction. Searching the whole tree instead
+// (node.findAll) costs every DataPlane a walk over all constructs, and cdk8s validates the app once per chart, so
+// a platform with a chart per organization took time cubic in its size.
+const DATA_PLANES = new WeakMap<IConstruct, Map<string, DataPlane[]>>();
+
+function registerDataPlane(dataPlane: DataPlane): void {
+  const root = dataPlane.node.root;
+  const byOrganization = DATA_PLANES.get(root) ?? new Map<string, DataPlane[]>();
+  DATA_PLANES.set(root, byOrganization);
+  const sameOrganization = byOrganization.get(dataPlane.organization) ?? [];
+  sameOrganization.push(dataPlane);
+  byOrganization.set(dataPlane.organization, sameOrganization);
+}
+
+function dataPlanesOf(root: IConstruct, organization: string): DataPlane[] {
+  return DATA_PLANES.get(root)?.get(organization) ?? [];
 }
 
 /** `spec.registry` of either shape, as written. */

@@ -3,6 +3,8 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 
 const HASH_LENGTH = 8;
+const ASCII = /^[\u0000-\u007f]*$/;
+const NAMESPACE_SAFE = /^[a-z0-9-]*$/;
 const SEPARATOR = '-';
 
 /**
@@ -96,6 +98,10 @@ export class OpenChoreoNames {
 }
 
 function sanitizePart(part: string): string {
+  // ASCII parts (nearly all) map in one pass; the per-character Unicode path below gives the same result for them.
+  if (ASCII.test(part)) {
+    return part.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  }
   const mapped = Array.from(part, character => {
     const lower = lowerCaseLikeGo(character);
     return isLetterOrNumber(lower) || lower === '-' || lower === '.' ? lower : '-';
@@ -116,8 +122,7 @@ function isLetterOrNumber(character: string): boolean {
 }
 
 function truncateUtf8(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text, 'utf8');
-  return bytes.length > maxBytes ? bytes.subarray(0, maxBytes).toString('utf8') : text;
+  return Buffer.byteLength(text, 'utf8') > maxBytes ? Buffer.from(text, 'utf8').subarray(0, maxBytes).toString('utf8') : text;
 }
 
 function trimNonAlphanumeric(name: string): string {
@@ -127,7 +132,7 @@ function trimNonAlphanumeric(name: string): string {
 /** OpenChoreo keeps dots and non-ASCII letters, which a namespace name cannot contain. */
 function requireNamespaceSafe(property: string, value: string): void {
   const kept = sanitizePart(value);
-  const unsafe = Array.from(kept).filter(character => !/[a-z0-9-]/.test(character));
+  const unsafe = NAMESPACE_SAFE.test(kept) ? [] : Array.from(kept).filter(character => !/[a-z0-9-]/.test(character));
   if (value === '' || unsafe.length > 0) {
     throw new ValidationError({
       property,

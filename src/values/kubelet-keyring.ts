@@ -287,6 +287,9 @@ const HOST_PUNCTUATION = new Set(Array.from('!$&\'()*+,;=:[]<>"-_.~'));
 const USERINFO_PUNCTUATION = new Set(Array.from('-._:~!$&\'()*+,;=%@'));
 
 type EscapeMode = 'host' | 'zone' | 'other';
+// ASCII without '%': unescape returns such text as it is (hosts and zones: only the characters they allow).
+const UNCHANGED_BY_UNESCAPE = /^[^%\u0080-\uffff]*$/;
+const UNCHANGED_HOST = /^[A-Za-z0-9!$&'()*+,;=:[\]<>"\-_.~]*$/;
 
 function parseGoUrl(url: string): HostAndPath | undefined {
   const hash = url.indexOf('#');
@@ -347,6 +350,11 @@ function joinDefined(parts: Array<string | undefined>): string | undefined {
 // net/url unescape: '%' must start a two-digit hex escape; hosts allow only a fixed ASCII set and escape only
 // non-ASCII bytes (plus "%25"); zones (the part of an IPv6 literal after "%25") allow a few more escapes.
 function unescape(text: string, mode: EscapeMode): string | undefined {
+  // Most keys and image names hold nothing to unescape or reject: they come back unchanged, without the byte-wise
+  // decoding below (which cost every keyring lookup and key check tens of microseconds).
+  if ((mode === 'other' ? UNCHANGED_BY_UNESCAPE : UNCHANGED_HOST).test(text)) {
+    return text;
+  }
   const bytes: number[] = [];
   let i = 0;
   while (i < text.length) {

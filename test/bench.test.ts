@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { formatSummary, parseArgs, runBench, Summary } from '../bench/run';
+
+// A smoke run of `npm run bench` at a tiny size, in this process: the outputs must agree and every summary line must
+// parse. No timing is asserted (the machine is shared); `npm run bench` itself is run by hand.
+describe('bench', () => {
+  let summary: Summary;
+  let logged: string[];
+
+  beforeAll(() => {
+    logged = [];
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-registries-bench-'));
+    try {
+      summary = runBench({
+        size: { orgs: 4, projects: 2, envs: 3 },
+        reps: 1,
+        kubectlSample: 1,
+        inProcess: true,
+        workDir,
+      }, line => logged.push(line));
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  test('our constructs and the raw ApiObjects write the same YAML bytes at every size and layout', () => {
+    expect(logged.filter(line => line.startsWith('DIFFERENT YAML'))).toEqual([]);
+    expect(summary.get('same_yaml')).toBe(true);
+  });
+
+  test('every summary line is name=number or name=true|false', () => {
+    const lines = formatSummary(summary);
+    expect(lines.length).toBeGreaterThan(40);
+    for (const line of lines) {
+      expect(line).toMatch(/^[a-z0-9_]+=(-?\d+(\.\d+)?|true|false)$/);
+    }
+  });
+
+  test('the platform has the expected objects, and lookups, previews and kubectl agree with it', () => {
+    // 4 orgs: push secret, replicated pull secret, DataPlane, and a ClusterExternalSecret for the one org (org-002)
+    // that replicates with External Secrets; 8 projects: a build ServiceAccount; 24 environments: a pull secret.
+    expect(summary.get('objects')).toBe(4 * 3 + 1 + 8 + 24);
+    expect(summary.get('registry_secrets')).toBe(24 + 2 * 4);
+    expect(summary.get('lookups_correct')).toBe(true);
+    expect(summary.get('kubectl_same_dockerconfigjson')).toBe(true);
+    expect(summary.get('ours_sealing_s')).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('bench arguments', () => {
+  test('--quick is a small run with one repetition; explicit sizes win', () => {
+    const options = parseArgs(['--quick', '--orgs', '5']);
+    expect(options.size).toEqual({ orgs: 5, projects: 10, envs: 3 });
+    expect(options.reps).toBe(1);
+    expect(options.kubectlSample).toBe(3);
+    expect(options.inProcess).toBe(false);
+  });
+
+  test('the default is the issue\'s 200 × 50 × 3 platform, three repetitions', () => {
+    const options = parseArgs([]);
+    expect(options.size).toEqual({ orgs: 200, projects: 50, envs: 3 });
+    expect(options.reps).toBe(3);
+  });
+
+  test.each([['--orgs', 'many'], ['--reps', '-1'], ['--envs', '1.5']])('%s %s is refused', (flag, value) => {
+    expect(() => parseArgs([flag, value])).toThrow(`${flag} must be a whole number`);
+  });
+
+  test.each([['--org', '5'], ['--orgs=5'], ['orgs']])('%s is refused as unknown', (...args) => {
+    expect(() => parseArgs(args)).toThrow(/unknown option .*--orgs --projects/);
+  });
+});
