@@ -50,7 +50,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 });
 
 // The examples and their cdk8s app are not part of the published package.
-project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/');
+project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/', '/scripts/', '/docs/');
+// jsii-pacmak appends its output folder to .npmignore unless the line is already there (which would be drift in CI).
+project.npmignore?.exclude('dist-package');
 
 // `npm run bench -- [--quick] [--orgs N --projects N --envs N]`: synthesis at platform size, ours vs raw cdk8s vs kubectl.
 project.addTask('bench', {
