@@ -126,7 +126,7 @@ const REGISTRY_KEY = /^(https?:\/\/)?(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9-]
  * `kubernetes.io/dockerconfigjson` Secret; anonymous and vendor-managed registries need no Secret but are still declared
  * so that pull checks know the registry is reachable.
  *
- * @see https://wso2.com/choreo/docs/develop-components/deploy-a-containerized-application/#authentication-types
+ * @see https://wso2.com/choreo/docs/platform-engineer/infrastructure/credentials/use-your-own-container-registry/#authentication-types
  */
 export class RegistryCredentials {
   /**

@@ -13,7 +13,7 @@ export interface DockerConfigParseOptions {
    * Without it, helpers are accepted and reported by `fieldWarnings()`, since the kubelet never runs them.
    *
    * @default false
-   * @see https://wso2.com/choreo/docs/devops-and-ci-cd/bring-your-own-image/
+   * @see https://wso2.com/choreo/docs/platform-engineer/infrastructure/credentials/use-your-own-container-registry/#docker-config
    */
   readonly strict?: boolean;
 }

@@ -470,3 +470,31 @@ describe('DataPlane: bad input', () => {
     }
   });
 });
+
+describe('DataPlane: push secrets shared by DataPlanes of one organization', () => {
+  // The build controller merges the registries of every DataPlane in a pipeline into one map keyed by secret name.
+  function twoDataPlanes(secondPrefix: string, organization = 'default-org'): App {
+    const chart = newChart();
+    const secret = pushSecret(chart, 'Push', 'dev-dockerhub-push-secret', dockerHub());
+    new DataPlane(chart, 'Dev', baseProps({ name: 'dev', pushRegistries: { imagePushSecrets: [{ prefix: 'docker.io/acme', secret }] } }));
+    const otherSecret = organization === 'default-org' ? secret
+      : pushSecret(chart, 'OtherPush', 'dev-dockerhub-push-secret', dockerHub(), `choreo-ci-${organization}`);
+    new DataPlane(chart, 'Prod', baseProps({
+      name: 'prod', organization, pushRegistries: { imagePushSecrets: [{ prefix: secondPrefix, secret: otherSecret }] },
+    }));
+    return chart.node.root as App;
+  }
+
+  test('one secret name for two prefixes fails at synth, naming both DataPlanes and the fix', () => {
+    const error = validationErrorOf(() => twoDataPlanes('docker.io/acme-prod').synthYaml());
+    expect(error.property).toBe('pushRegistries.imagePushSecrets');
+    expect(error.message).toMatch(/dev-dockerhub-push-secret/);
+    expect(error.message).toMatch(/docker\.io\/acme-prod|docker\.io\/acme"/);
+    expect(error.fix.length).toBeGreaterThan(0);
+  });
+
+  test('the same secret for the same prefix, or the same name in another organization, is fine', () => {
+    expect(() => twoDataPlanes('docker.io/acme').synthYaml()).not.toThrow();
+    expect(() => twoDataPlanes('docker.io/acme-prod', 'other-org').synthYaml()).not.toThrow();
+  });
+});
