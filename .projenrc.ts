@@ -37,6 +37,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   artifactsDirectory: 'dist-package',
   // Golden files and snapshots are never rewritten by a test run.
   jestOptions: {
+    // Jest 30 resolves modules with unrs-resolver, whose per-platform optional packages the npm registry here serves
+    // only for Linux, so `npm ci` refuses the lock file; Jest 29 has no such dependency.
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
@@ -48,6 +51,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['/dist/', '/dist-package/', '/test/.tmp/', '/.bench/'],
   npmignoreEnabled: true,
 });
+
+// eslint-import-resolver-typescript 4.x depends on unrs-resolver too (see jestVersion); 3.6 uses enhanced-resolve.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 // The examples and their cdk8s app are not part of the published package.
 project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/', '/scripts/', '/docs/');
