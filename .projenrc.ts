@@ -55,6 +55,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // eslint-import-resolver-typescript 4.x depends on unrs-resolver too (see jestVersion); 3.6 uses enhanced-resolve.
 project.deps.removeDependency('eslint-import-resolver-typescript');
 project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
+// ts-jest needs jest-util, an optional peer that npm does not install for it.
+project.addDevDeps('jest-util@^29');
 
 // The examples and their cdk8s app are not part of the published package.
 project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/', '/scripts/', '/docs/');
