@@ -7,6 +7,7 @@ import { ArgoCdSyncOption, CloudVendor, RegistryCredentials, SecretValue, Valida
 import { ChoreoComponent, ComponentType } from '../../src/choreo/choreo-component';
 import { ChoreoRegistry } from '../../src/choreo/choreo-registry';
 import { ImagePullCoverage } from '../../src/workloads/pull-coverage';
+import { validationErrorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/manifest-checker';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -19,18 +20,6 @@ function ghcr(scope: Chart): ChoreoRegistry {
   return new ChoreoRegistry(scope, 'GhcrPull', {
     credentials: RegistryCredentials.githubToken('acme-bot', SecretValue.unsafePlainText('ghp_FAKEtoken')),
   });
-}
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 function podSpecOf(object: any): any {
@@ -159,7 +148,7 @@ describe('pull coverage at synth', () => {
 describe('bad input', () => {
   test('an image without its registry', () => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Web', { type: ComponentType.WEB_APPLICATION, image: 'nginx:1.25', registry: ghcr(scope) }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Web', { type: ComponentType.WEB_APPLICATION, image: 'nginx:1.25', registry: ghcr(scope) }));
     expect(error.message).toContain('[shop/Web] image:');
     expect(error.shownValue).toBe('"nginx:1.25"');
     expect(error.fix).toContain('"docker.io/library/nginx:1.25"');
@@ -168,7 +157,7 @@ describe('bad input', () => {
 
   test('an image without a tag or digest', () => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Web', { type: ComponentType.WEB_APPLICATION, image: 'ghcr.io/acme/web', registry: ghcr(scope) }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Web', { type: ComponentType.WEB_APPLICATION, image: 'ghcr.io/acme/web', registry: ghcr(scope) }));
     expect(error.property).toBe('image');
     expect(error.fix).toContain('"ghcr.io/acme/web:1.0.0"');
   });
@@ -180,35 +169,35 @@ describe('bad input', () => {
 
   test('a scheduled task without a schedule', () => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Report', { type: ComponentType.SCHEDULED_TASK, image: 'ghcr.io/acme/report:1.0', registry: ghcr(scope) }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Report', { type: ComponentType.SCHEDULED_TASK, image: 'ghcr.io/acme/report:1.0', registry: ghcr(scope) }));
     expect(error.property).toBe('schedule');
     expect(error.problem).toBe('is required for a scheduled task');
   });
 
   test('a schedule on a service', () => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), schedule: Cron.daily() }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), schedule: Cron.daily() }));
     expect(error.property).toBe('schedule');
     expect(error.fix).toContain('ComponentType.SCHEDULED_TASK');
   });
 
   test.each([['port', 8080], ['replicas', 2]])('%s on a task', (option, value) => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Migrate', { type: ComponentType.MANUAL_TASK, image: 'ghcr.io/acme/migrate:1.0', registry: ghcr(scope), [option]: value }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Migrate', { type: ComponentType.MANUAL_TASK, image: 'ghcr.io/acme/migrate:1.0', registry: ghcr(scope), [option]: value }));
     expect(error.property).toBe(option);
     expect(error.fix).toBe(`remove ${option}`);
   });
 
   test.each([0, 65536, 80.5])('port %s', port => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), port }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), port }));
     expect(error.property).toBe('port');
   });
 
   test('a scheduled task name longer than 52 characters', () => {
     const scope = chart();
     const name = 'a'.repeat(53);
-    const error = thrown(() => new ChoreoComponent(scope, 'Report', { type: ComponentType.SCHEDULED_TASK, image: 'ghcr.io/acme/report:1.0', registry: ghcr(scope), schedule: Cron.daily(), name }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Report', { type: ComponentType.SCHEDULED_TASK, image: 'ghcr.io/acme/report:1.0', registry: ghcr(scope), schedule: Cron.daily(), name }));
     expect(error.property).toBe('name');
     expect(error.problem).toContain('at most 52');
     expect(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(chart()), name })).not.toThrow();
@@ -216,7 +205,7 @@ describe('bad input', () => {
 
   test('a name that is not a DNS-1123 label', () => {
     const scope = chart();
-    const error = thrown(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), name: 'Order_API' }));
+    const error = validationErrorOf(() => new ChoreoComponent(scope, 'Api', { type: ComponentType.SERVICE, image: 'ghcr.io/acme/api:1.0', registry: ghcr(scope), name: 'Order_API' }));
     expect(error.property).toBe('name');
     expect(error.shownValue).toBe('"Order_API"');
   });

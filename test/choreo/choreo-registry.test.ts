@@ -1,8 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  CloudVendor, RegistryCredentials, SecretDelivery, SecretValue, TokenGenerator, ValidationError,
+  CloudVendor, RegistryCredentials, SecretDelivery, SecretValue, TokenGenerator,
 } from '../../src';
 import { ChoreoAuthType, ChoreoRegistry } from '../../src/choreo/choreo-registry';
+import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
 const KUBECTL = loadReferenceJson('image-reference', 'kubectl-docker-registry.json');
@@ -23,18 +24,6 @@ function chart(): Chart {
 
 function synthesized(scope: Chart): any[] {
   return Testing.synth(scope);
-}
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 // Each vendor recommendation of Choreo's guide, in plain text, against what `kubectl create secret docker-registry`
@@ -71,7 +60,7 @@ describe('Choreo authentication types', () => {
 
   test('Docker config: more than one registry or a credential helper is rejected', () => {
     const config = KUBECTL.inputFiles['sample-config.json'];
-    const error = thrown(() => new ChoreoRegistry(chart(), 'Config', {
+    const error = validationErrorOf(() => new ChoreoRegistry(chart(), 'Config', {
       credentials: RegistryCredentials.dockerConfigJson(SecretValue.unsafePlainText(config)),
     }));
     expect(error.message).not.toContain('ghp_exampletoken');
@@ -128,7 +117,7 @@ describe('bad input', () => {
   test('a static ECR password is rejected: its token expires after 12 hours', () => {
     const kubectl = kubectlCase('ecr-aws');
     const password = flag(kubectl, 'password');
-    const error = thrown(() => new ChoreoRegistry(chart(), 'EcrStatic', {
+    const error = validationErrorOf(() => new ChoreoRegistry(chart(), 'EcrStatic', {
       credentials: RegistryCredentials.basic(flag(kubectl, 'server'), 'AWS', SecretValue.unsafePlainText(password)),
     }));
     expect(error.message).toContain('[registries/EcrStatic] credentials:');
@@ -142,7 +131,7 @@ describe('bad input', () => {
     const values: { [key: string]: unknown } = {
       name: 'hub', namespace: 'other', delivery: SecretDelivery.plainSecret(), argoCd: { syncWave: -5 },
     };
-    const error = thrown(() => new ChoreoRegistry(chart(), 'Public', {
+    const error = validationErrorOf(() => new ChoreoRegistry(chart(), 'Public', {
       credentials: RegistryCredentials.anonymous('registry.hub.docker.com'),
       [option]: values[option],
     }));

@@ -1,8 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
-import { RegistryCredentials, RegistrySecret, SecretValue, ValidationError } from '../../src';
+import { RegistryCredentials, RegistrySecret, SecretValue } from '../../src';
 import {
   ImageUpdater, ImageUpdaterImage, ImageUpdaterTarget, ImageUpdaterWriteBack, ImageUpdateStrategy,
 } from '../../src/choreo/image-updater';
+import { validationErrorOf } from '../helpers/errors';
 import { expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
 
@@ -26,18 +27,6 @@ function updater(scope: Chart, images: ImageUpdaterImage[], writeBack?: ImageUpd
   const objects = Testing.synth(scope);
   expectValidManifests(objects);
   return objects.find(o => o.kind === 'ImageUpdater');
-}
-
-function thrown(fn: () => unknown): ValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 describe('the ImageUpdater resource', () => {
@@ -151,7 +140,7 @@ describe('bad input', () => {
   test('a pull secret in another namespace (rejected by Image Updater since v1.3.0)', () => {
     const scope = chart();
     const secret = ghcrSecret(scope, 'acme-shop');
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'orders', image: 'ghcr.io/acme/orders:1.4.2', pullSecret: secret }],
     }));
     expect(FACTS.crossNamespace).toContain('v1.3.0');
@@ -165,7 +154,7 @@ describe('bad input', () => {
     const secret = new RegistrySecret(scope, 'Hub', {
       credentials: [RegistryCredentials.dockerHubToken('acmeshop', SecretValue.unsafePlainText('dckr_pat_FAKE'))],
     });
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'docker.io/acmeshop/web:1.0', pullSecret: secret }],
     }));
     expect(error.problem).toContain('starting with "https://registry-1.docker.io" or "registry-1.docker.io"');
@@ -175,7 +164,7 @@ describe('bad input', () => {
 
   test('a secret for another registry', () => {
     const scope = chart();
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'quay.io/acme/web:1.0', pullSecret: ghcrSecret(scope) }],
     }));
     expect(error.problem).toContain('no auths key that Image Updater reads for "quay.io/acme/web"');
@@ -189,7 +178,7 @@ describe('bad input', () => {
         RegistryCredentials.basic('ghcr.io/acme', 'b', SecretValue.unsafePlainText('y')),
       ],
     });
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'ghcr.io/acme/web:1.0', pullSecret: secret }],
     }));
     expect(error.problem).toContain('has 2 auths keys for "ghcr.io" (ghcr.io, ghcr.io/acme)');
@@ -199,7 +188,7 @@ describe('bad input', () => {
     const scope = chart();
     const config = '{"auths":{"ghcr.io":{"username":"acme-bot","password":"ghp_FAKEtoken"}}}';
     const secret = new RegistrySecret(scope, 'Config', { credentials: [RegistryCredentials.dockerConfigJson(SecretValue.unsafePlainText(config))] });
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'ghcr.io/acme/web:1.0', pullSecret: secret }],
     }));
     expect(error.problem).toContain('no "auth" field');
@@ -215,7 +204,7 @@ describe('bad input', () => {
 
   test('a semver range that is not tag-shaped on a library/ image', () => {
     const scope = chart();
-    const error = thrown(() => new ImageUpdater(scope, 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(scope, 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'registry.hub.docker.com/library/nginx:1.25', versionConstraint: '~1.25' }],
     }));
     expect(error.property).toBe('images[0].versionConstraint');
@@ -226,38 +215,38 @@ describe('bad input', () => {
   });
 
   test('the digest strategy without a tag', () => {
-    const error = thrown(() => new ImageUpdater(chart(), 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(chart(), 'Updates', {
       applicationName: 'acme-shop', images: [{ alias: 'web', image: 'ghcr.io/acme/web', updateStrategy: ImageUpdateStrategy.DIGEST }],
     }));
     expect(error.property).toBe('images[0].versionConstraint');
   });
 
   test.each([['bad alias'], ['-web']])('alias %j', alias => {
-    const error = thrown(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [{ alias, image: 'ghcr.io/acme/web:1' }] }));
+    const error = validationErrorOf(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [{ alias, image: 'ghcr.io/acme/web:1' }] }));
     expect(error.property).toBe('images[0].alias');
   });
 
   test('a duplicate alias', () => {
-    const error = thrown(() => new ImageUpdater(chart(), 'Updates', {
+    const error = validationErrorOf(() => new ImageUpdater(chart(), 'Updates', {
       applicationName: 'a', images: [{ alias: 'web', image: 'ghcr.io/acme/web:1' }, { alias: 'web', image: 'ghcr.io/acme/api:1' }],
     }));
     expect(error.property).toBe('images[1].alias');
   });
 
   test('no images', () => {
-    expect(thrown(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [] })).property).toBe('images');
+    expect(validationErrorOf(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [] })).property).toBe('images');
   });
 
   test('an empty application name', () => {
-    expect(thrown(() => new ImageUpdater(chart(), 'Updates', { applicationName: ' ', images: [{ alias: 'w', image: 'ghcr.io/a/w:1' }] })).property).toBe('applicationName');
+    expect(validationErrorOf(() => new ImageUpdater(chart(), 'Updates', { applicationName: ' ', images: [{ alias: 'w', image: 'ghcr.io/a/w:1' }] })).property).toBe('applicationName');
   });
 
   test.each([['1IMAGE'], ['WEB-IMAGE'], ['']])('plugin variable %j', variable => {
-    expect(thrown(() => ImageUpdaterTarget.pluginImageSpec(variable)).property).toBe('variable');
+    expect(validationErrorOf(() => ImageUpdaterTarget.pluginImageSpec(variable)).property).toBe('variable');
   });
 
   test('an invalid image', () => {
-    const error = thrown(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [{ alias: 'w', image: 'ghcr.io/Acme/w:1' }] }));
+    const error = validationErrorOf(() => new ImageUpdater(chart(), 'Updates', { applicationName: 'a', images: [{ alias: 'w', image: 'ghcr.io/Acme/w:1' }] }));
     expect(error.property).toBe('images[0].image');
   });
 });
