@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from './argocd';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
+import { dnsNameFromId } from './dns-name';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
 import { DockerConfig } from './values/docker-config';
@@ -158,7 +159,7 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
 
   constructor(scope: Construct, id: string, props: RegistrySecretProps) {
     super(scope, id);
-    this.name = props.name ?? nameFromId(id);
+    this.name = props.name ?? dnsNameFromId(id);
     KubernetesNames.validateDns1123Subdomain(this.name, 'name', this);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     if (this.namespace !== undefined) {
@@ -251,14 +252,6 @@ function claimName(scope: IConstruct, namespace: string | undefined, name: strin
   claimed.set(key, scope.node.path);
 }
 
-/** `GhcrPull` → `ghcr-pull`, `pull_secret` → `pull-secret`. */
-function nameFromId(id: string): string {
-  return id
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '');
-}
 
 /** Validates the credentials list and returns the registries it covers. */
 function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[]): string[] {

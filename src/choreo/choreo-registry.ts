@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { ArgoCdOptions } from '../argocd';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretDelivery } from '../delivery/secret-delivery';
+import { dnsNameFromId } from '../dns-name';
 import { ValidationError } from '../errors';
-import { dnsNameFromId } from './dns-name';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
 
 /**

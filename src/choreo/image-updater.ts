@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dnsNameFromId } from './dns-name';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretValueSource } from '../credentials/secret-value';
+import { dnsNameFromId } from '../dns-name';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';

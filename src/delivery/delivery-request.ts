@@ -18,3 +18,8 @@ export interface RenderedDelivery {
   /** Objects the main one depends on (token generators), with their sync wave offset. */
   readonly dependencies: Array<{ [key: string]: any }>;
 }
+
+/** `{}` → `undefined`, so empty label and annotation maps are left out of the YAML. */
+export function emptyToUndefined<T extends object>(map: T): T | undefined {
+  return Object.keys(map).length > 0 ? map : undefined;
+}

@@ -1,7 +1,7 @@
 // Module-internal: renders an Opaque Secret of named values (e.g. Konflux's `quaytoken`) with the same three
 // deliveries as registry secrets. Not exported from the package root; `SecretDelivery._renderOpaque` calls it.
 import { IConstruct } from 'constructs';
-import { RenderedDelivery } from './delivery-request';
+import { emptyToUndefined, RenderedDelivery } from './delivery-request';
 import { SealingScope, SealingScopes } from './sealing';
 import type { SealedSecretDeliveryOptions, SecretStoreReference } from './secret-delivery';
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
@@ -192,10 +192,6 @@ function templateLiterals(request: OpaqueSecretRequest): { [key: string]: string
 
 function objectMeta(request: OpaqueSecretRequest, annotations: { [key: string]: string }) {
   return { name: request.name, namespace: request.namespace, annotations: emptyToUndefined(annotations) };
-}
-
-function emptyToUndefined<T extends object>(map: T): T | undefined {
-  return Object.keys(map).length > 0 ? map : undefined;
 }
 
 /** Entries in byte order of their keys: lists built from them, and the first error reported, never depend on prop order. */

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { DeliveryRequest, RenderedDelivery } from './delivery-request';
+import { DeliveryRequest, emptyToUndefined, RenderedDelivery } from './delivery-request';
 import { OpaqueSecretRequest, renderExternalOpaqueSecret, renderPlainOpaqueSecret, renderSealedOpaqueSecret } from './opaque-secret';
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
 import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
@@ -8,7 +8,7 @@ import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValu
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
 import { DockerConfig } from '../values/docker-config';
-import { goJsonString } from '../values/go-json';
+import { compareGoStrings, goJsonString } from '../values/go-json';
 
 /** The Secret type every registry secret has. */
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
@@ -339,10 +339,6 @@ function objectMeta(request: Pick<DeliveryRequest, 'name' | 'namespace'>, labels
   return { name: request.name, namespace: request.namespace, labels: emptyToUndefined(labels), annotations: emptyToUndefined(annotations) };
 }
 
-function emptyToUndefined<T extends object>(map: T): T | undefined {
-  return Object.keys(map).length > 0 ? map : undefined;
-}
-
 function externalSecret(request: DeliveryRequest, spec: { [key: string]: any }) {
   return {
     apiVersion: 'external-secrets.io/v1',
@@ -445,7 +441,7 @@ function remoteData(credentials: RegistryCredentials[]) {
 function dockerConfigTemplate(credentials: RegistryCredentials[]): string {
   const entries = credentials
     .map((c, i) => ({ registry: c.registry, parts: c._parts, key: passwordKey(i) }))
-    .sort((a, b) => compareBytes(a.registry, b.registry))
+    .sort((a, b) => compareGoStrings(a.registry, b.registry))
     .map(({ registry, parts, key }) => {
       const password = parts.base64Password ? `(index . "${key}" | b64enc)` : `(index . "${key}")`;
       return entryTemplate(registry, parts, password);
@@ -481,10 +477,6 @@ function templateLiteral(json: string): string {
 
 function base64(value: string): string {
   return Buffer.from(value, 'utf8').toString('base64');
-}
-
-function compareBytes(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 /**
