@@ -73,7 +73,12 @@ function buildOrganization(scope: Construct, org: OrgSpec, deliveries: Deliverie
       },
     },
     gateway: { publicVirtualHost: `${org.name}.apis.example.com`, organizationVirtualHost: `${org.name}.apis.internal` },
-    pullRegistry: { prefix: `${registryHost(org.registry)}/${org.name}`, secret: pull },
+    pullRegistry: {
+      prefix: `${registryHost(org.registry)}/${org.name}`,
+      secret: pull,
+      // The platform labels its data-plane namespaces with the organization (the label-selected replication uses it).
+      dataPlaneNamespaceLabels: { [NAMES.organizationLabel]: org.name },
+    },
   });
 
   for (const project of org.projects) {

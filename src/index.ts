@@ -46,4 +46,7 @@ export * from './konflux/image-controller-names';
 export * from './choreo/choreo-registry';
 export * from './choreo/choreo-component';
 export * from './choreo/image-updater';
-export * from './workloads/pull-coverage';
+export { ImagePullCoverage, PullCoverage } from './workloads/pull-coverage';
+export type { ImagePullReport, PullCoverageOptions } from './workloads/pull-coverage';
+export * from './workloads/service-account-pull-secrets';
+export { RegistryChecks } from './registry-checks';

@@ -7,6 +7,7 @@ import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/
 import { dnsNameFromId } from './dns-name';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
+import { RegistryChecks } from './registry-checks';
 import { DockerConfig } from './values/docker-config';
 import { warn } from './warnings';
 
@@ -166,6 +167,7 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
       KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     }
     claimName(this, this.namespace, this.name);
+    RegistryChecks.of(this);
     this.credentials = [...props.credentials];
     this.registries = checkCredentials(this, this.credentials);
     this.purpose = props.purpose ?? RegistryPurpose.PULL;
@@ -219,6 +221,7 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
     this.namespace = options.namespace ?? Chart.of(this).namespace;
     this.registries = [...(options.registries ?? [])];
     this.purpose = options.purpose ?? RegistryPurpose.PULL;
+    RegistryChecks.of(this);
   }
 
   public get resourceName(): string | undefined {
@@ -230,7 +233,7 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
   }
 }
 
-// Secrets claimed per app, so two RegistrySecrets never synthesize the same namespace/name (cdk8s would emit both and
+// Secrets claimed per app (one app is one cluster), so two RegistrySecrets never synthesize the same namespace/name (cdk8s would emit both and
 // the second would silently overwrite the first in the cluster).
 const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -245,8 +248,10 @@ function claimName(scope: IConstruct, namespace: string | undefined, name: strin
       scope,
       property: 'name',
       value: key,
-      problem: `is already used by the RegistrySecret at ${other}`,
-      fix: 'give one of them another name, or put both registries into one RegistrySecret',
+      problem: `is already used by the RegistrySecret at ${other} in the same App; one App is one cluster's output`,
+      fix: 'if both are for one cluster, give one of them another name or put both registries into one RegistrySecret; '
+        + 'if they are for different clusters, give each cluster its own App (new App({ outdir: "dist/<cluster>" })) and '
+        + 'create the secret once in each',
     });
   }
   claimed.set(key, scope.node.path);

@@ -124,7 +124,7 @@ describe('with cdk8s-plus-28 workloads', () => {
     const secret = new RegistrySecret(chart, 'Regcred', { credentials: [RegistryCredentials.dockerHubToken('acme', SecretValue.sealed(VECTORS.vectors[3].ciphertextBase64))] });
     new kplus.Deployment(chart, 'Web', {
       dockerRegistryAuth: secret,
-      containers: [{ image: 'registry.hub.docker.com/library/nginx:1.25', securityContext: { ensureNonRoot: false }, portNumber: 80 }],
+      containers: [{ image: 'docker.io/library/nginx:1.25', securityContext: { ensureNonRoot: false }, portNumber: 80 }],
     });
     const objects = Testing.synth(chart);
     const deployment = objects.find(o => o.kind === 'Deployment');
@@ -154,8 +154,9 @@ describe('with cdk8s-plus-28 workloads', () => {
   test('envValue reads a key of the Secret', () => {
     const chart = chartIn();
     const secret = new RegistrySecret(chart, 'Regcred', { credentials: [RegistryCredentials.githubToken('octo', plain('t'))] });
+    // The image is public: the Secret is read as a file, not pulled with (the app's pull check would flag it otherwise).
     new kplus.Deployment(chart, 'App', {
-      containers: [{ image: 'ghcr.io/acme/app:1', securityContext: { ensureNonRoot: false }, envVariables: { DOCKER_CONFIG_JSON: secret.envValue('.dockerconfigjson') } }],
+      containers: [{ image: 'docker.io/acme/app:1', securityContext: { ensureNonRoot: false }, envVariables: { DOCKER_CONFIG_JSON: secret.envValue('.dockerconfigjson') } }],
     });
     const container = Testing.synth(chart).find(o => o.kind === 'Deployment').spec.template.spec.containers[0];
     expect(container.env).toEqual([{ name: 'DOCKER_CONFIG_JSON', valueFrom: { secretKeyRef: { key: '.dockerconfigjson', name: 'regcred' } } }]);

@@ -1,11 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { pushCoverageMessages } from './push-coverage';
 import { requireNamespace, validateCrdName } from './validation';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
+import { ImageReference } from '../values/image-reference';
 
 /** The default sync wave of the service accounts: after the secrets they list (-1). */
 const SERVICE_ACCOUNT_WAVE = 0;
@@ -95,6 +97,14 @@ export interface ComponentBuildServiceAccountProps extends KonfluxServiceAccount
    * @default KonfluxSecretLinking.PARTIAL_SERVICE_ACCOUNT
    */
   readonly linking?: KonfluxSecretLinking;
+
+  /**
+   * The image repository the component's build pushes to (the Component's `containerImage`, e.g.
+   * `quay.io/acme/app`): when given, synth fails unless a push secret in `secrets` covers it.
+   *
+   * @default - the output image is not checked
+   */
+  readonly outputImage?: string;
 }
 
 /** Properties of `BuildServiceAccount.forRelease`. */
@@ -211,6 +221,13 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
       this.linking = checkBuildLinking(this, buildProps.linking ?? KonfluxSecretLinking.PARTIAL_SERVICE_ACCOUNT);
       rejectBuildImagePullSecrets(this, this.imagePullSecrets);
       checkCommonSecretLabels(this, this.linking, this.secrets);
+      const outputImage = buildProps.outputImage;
+      if (outputImage !== undefined) {
+        requireImage(this, outputImage);
+        this.node.addValidation({
+          validate: () => pushCoverageMessages(this.name, this.secrets, [{ property: 'outputImage', repository: outputImage }]),
+        });
+      }
       if (this.linking !== KonfluxSecretLinking.COMMON_SECRET_LABEL) {
         this.serviceAccount = this.emitServiceAccount(props.argoCd, [
           ArgoCdSyncOption.SERVER_SIDE_APPLY, ArgoCdSyncOption.PRUNE_DISABLED, ArgoCdSyncOption.DELETE_DISABLED,
@@ -271,6 +288,18 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
     });
     applyArgoCd(binding, argoCd, SERVICE_ACCOUNT_WAVE);
     return binding;
+  }
+}
+
+function requireImage(scope: IConstruct, image: string): void {
+  if (typeof image !== 'string' || !ImageReference.isValid(image)) {
+    throw new ValidationError({
+      scope,
+      property: 'outputImage',
+      value: typeof image === 'string' ? image : typeof image,
+      problem: 'is not an image reference',
+      fix: 'give the repository the build pushes to, e.g. "quay.io/acme/app"',
+    });
   }
 }
 

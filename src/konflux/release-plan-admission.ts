@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BuildServiceAccount, KonfluxPipeline } from './build-service-account';
+import { mappingRepositories, pushCoverageMessages, PushTarget } from './push-coverage';
 import { checkRawSpec, mergeSpec } from './release-plan-admission-spec';
 import { requireNamespace, validateCrdName } from './validation';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
@@ -253,6 +254,25 @@ export class ReleasePlanAdmission extends Construct {
       spec: props.rawSpec ? mergeSpec(spec, props.rawSpec) : spec,
     });
     applyArgoCd(this.apiObject, props.argoCd, RELEASE_PLAN_ADMISSION_WAVE, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
+    this.node.addValidation({ validate: () => this.pushCoverage(props) });
+  }
+
+  /**
+   * The release account's push secrets must cover what the managed pipeline pushes to: `ociStorage` (Trusted
+   * Artifacts) and every repository of the mapping. Checked when the account is a `BuildServiceAccount`, whose
+   * secrets are known.
+   */
+  private pushCoverage(props: ReleasePlanAdmissionProps): string[] {
+    const account = props.pipeline?.serviceAccount;
+    if (!(account instanceof BuildServiceAccount)) {
+      return [];
+    }
+    const ociStorage = props.pipeline?.ociStorage;
+    const targets: PushTarget[] = [
+      ...(ociStorage === undefined ? [] : [{ property: 'pipeline.ociStorage', repository: ociStorage }]),
+      ...mappingRepositories(props.data),
+    ];
+    return pushCoverageMessages(account.name, account.secrets, targets);
   }
 
   private pipelineSpec(pipeline: ReleasePipelineOptions): { [key: string]: any } {

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { pullSecretReachMessages } from './data-plane-reach';
 import { OpenChoreoNames } from './namespace-names';
 import { RegistryPrefix } from './registry-prefix';
 import { applyArgoCd, ARGOCD_SYNC_WAVE, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
@@ -151,6 +152,14 @@ export interface DataPlanePullRegistry {
    * @default - no `secretRef`: the registry is pulled from anonymously
    */
   readonly secret?: IRegistrySecret;
+
+  /**
+   * Labels the data-plane namespaces carry (OpenChoreo sets none that are documented; a platform may add its own),
+   * so that a `ReplicatedPullSecret` that selects namespaces by label can be checked to reach them.
+   *
+   * @default - none: only name-based selections can reach the data-plane namespaces
+   */
+  readonly dataPlaneNamespaceLabels?: { [key: string]: string };
 }
 
 /** Properties of a `DataPlane`. */
@@ -262,6 +271,7 @@ export class DataPlane extends Construct {
     });
     applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     this.node.addValidation({ validate: () => this.validateSynthesized() });
+    this.node.addValidation({ validate: () => this.pullSecretReach(props.pullRegistry) });
     registerDataPlane(this);
   }
 
@@ -358,6 +368,13 @@ export class DataPlane extends Construct {
       });
     }
     return latestSecretWave + 1;
+  }
+
+  /** The pull secret must reach the `dp-…` namespaces where the DataPlane's workloads run. */
+  private pullSecretReach(pull: DataPlanePullRegistry | undefined): string[] {
+    return pull?.secret
+      ? pullSecretReachMessages(this.organization, pull.secret, pull.dataPlaneNamespaceLabels ?? {}, 'pullRegistry.secret')
+      : [];
   }
 
   /** Runs at synth: escape hatches (`apiObject.addJsonPatch`) must still produce what the target's CRD accepts. */

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { RegistryChecks } from '../registry-checks';
 
 /** Before the replicated secrets (wave -1), so the controller is being installed when they arrive. */
 const REPLICATOR_WAVE = -2;
@@ -109,6 +110,8 @@ export class KubernetesReplicatorApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesReplicatorApplicationProps = {}) {
     super(scope, id);
+    // One install per cluster: the app's checks refuse a second Application of the same name.
+    RegistryChecks.of(this);
     this.name = props.name ?? KubernetesReplicatorApplication.CHART_NAME;
     this.namespace = props.namespace ?? 'choreo-system';
     const argoCdNamespace = props.argoCdNamespace ?? 'argocd';

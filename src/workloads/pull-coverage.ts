@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { ValidationError } from '../errors';
+import { oncePerSynth, trackSynths } from '../synth-pass';
 import { DockerConfig } from '../values/docker-config';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
@@ -19,9 +20,10 @@ export interface PullCoverageOptions {
   readonly registriesWithoutSecret?: RegistryCredentials[];
 
   /**
-   * Accept pull secrets whose registries cannot be known: `RegistrySecret.fromSecretName` without `registries`, and
-   * names of Secrets that are not in the app. An image that no known credential covers is then reported as
-   * `ImagePullCoverage.UNVERIFIED` instead of failing synth.
+   * Accept pull secrets whose registries cannot be known: `RegistrySecret.fromSecretName` without `registries`,
+   * names of Secrets that are not in the app, and ServiceAccounts that are not in the app (their pull secrets are
+   * unknown). An image that no known credential covers is then reported as `ImagePullCoverage.UNVERIFIED` instead of
+   * failing synth.
    *
    * Prefer declaring the registries (`RegistrySecret.fromSecretName(scope, id, name, { registries: ['ghcr.io'] })`):
    * an unknown secret is exactly where an `ImagePullBackOff` hides.
@@ -39,7 +41,15 @@ export enum ImagePullCoverage {
   WITHOUT_SECRET = 'without-secret',
   /** `imagePullPolicy: Never`: the kubelet never pulls the image. */
   NEVER_PULLED = 'never-pulled',
-  /** Not covered by a known credential, but a pull secret with unknown registries is attached and trusted. */
+  /**
+   * No pull secret of the pod and none in its namespace is for the image's registry: the app's default check takes
+   * the image as public (`PullCoverage.of/ofAll` report such an image as `NOT_COVERED`).
+   */
+  ASSUMED_PUBLIC = 'assumed-public',
+  /**
+   * Not covered by a known credential, but a pull secret with unknown registries is attached, or the ServiceAccount
+   * is outside the app, and that is trusted.
+   */
   UNVERIFIED = 'unverified',
   /** Nothing covers the image: the kubelet pulls anonymously, and a private image ends in `ImagePullBackOff`. */
   NOT_COVERED = 'not-covered',
@@ -103,6 +113,7 @@ export class PullCoverage implements IValidation {
   public static of(workload: IConstruct, options: PullCoverageOptions = {}): PullCoverage {
     const apiObject = apiObjectOf(workload);
     const check = new PullCoverage(workload, [apiObject], options);
+    trackSynths(workload.node.root);
     CHECKED_OBJECTS.add(apiObject);
     workload.node.addValidation(check);
     return check;
@@ -117,42 +128,53 @@ export class PullCoverage implements IValidation {
    */
   public static ofAll(scope: IConstruct, options: PullCoverageOptions = {}): PullCoverage {
     const check = new PullCoverage(scope, undefined, options);
+    trackSynths(scope.node.root);
+    CHECKED_SCOPES.add(scope);
     scope.node.addValidation(check);
     return check;
   }
 
-  private readonly withoutSecret: RegistryCredentials[];
-  private readonly trustUndeclared: boolean;
+  private readonly options: PullCoverageOptions;
 
   private constructor(
     private readonly holder: IConstruct,
     private readonly objects: ApiObject[] | undefined,
     options: PullCoverageOptions) {
-    this.withoutSecret = checkRegistriesWithoutSecret(holder, options.registriesWithoutSecret ?? []);
-    this.trustUndeclared = options.trustUndeclaredSecrets ?? false;
+    this.options = {
+      registriesWithoutSecret: checkRegistriesWithoutSecret(holder, 'registriesWithoutSecret', options.registriesWithoutSecret ?? []),
+      trustUndeclaredSecrets: options.trustUndeclaredSecrets ?? false,
+    };
+  }
+
+  // The app's declarations (RegistryChecks) are read at each check, so ones made after this check count too.
+  private get policy(): CoveragePolicy {
+    const app = appPullDeclarations(this.holder.node.root);
+    return {
+      strict: true,
+      withoutSecret: [...this.options.registriesWithoutSecret!, ...app.withoutSecret],
+      trustUndeclared: this.options.trustUndeclaredSecrets!,
+      trustedServiceAccounts: app.trustedServiceAccounts,
+    };
   }
 
   /** One report per container image of the checked workloads, in construct-tree and container order. */
   public reports(): ImagePullReport[] {
     const inventory = takeInventory(this.holder.node.root);
-    return this.targets().flatMap(object => this.examine(object, inventory).reports);
+    return this.targets().flatMap(object => examineWorkload(object, inventory, this.policy).reports);
   }
 
   /**
    * The cdk8s validation: a message for every image that is not covered or not valid, and every unreadable secret.
    *
-   * cdk8s runs every validation of the app again for each chart it writes, so within one synchronous validation pass
-   * (one `app.synth()`) the result and the inventory of the app's pull secrets and ServiceAccounts are computed once
-   * and reused. Use `reports()` to inspect an app that is still changing.
+   * cdk8s runs every validation of the app again for each chart it writes, so within one `app.synth()` the result and
+   * the inventory of the app's pull secrets and ServiceAccounts are computed once and reused.
    */
   public validate(): string[] {
-    return oncePerPass(PASS_RESULTS, this, () => {
-      const inventory = oncePerPass(PASS_INVENTORIES, this.holder.node.root, () => takeInventory(this.holder.node.root));
-      return this.targets().flatMap(object => {
-        const { reports, workloadErrors } = this.examine(object, inventory);
-        const imageErrors = reports.flatMap(report => report.message === undefined ? [] : [report.message]);
-        return [...workloadErrors, ...imageErrors].map(message => this.localMessage(message));
-      });
+    const root = this.holder.node.root;
+    return oncePerSynth(root, this, () => {
+      const inventory = inventoryOf(root);
+      return this.targets().flatMap(object => examinationMessages(examineWorkload(object, inventory, this.policy)))
+        .map(message => this.localMessage(message));
     });
   }
 
@@ -170,52 +192,6 @@ export class PullCoverage implements IValidation {
     const prefix = `[${this.holder.node.path}] `;
     return message.startsWith(prefix) ? message.slice(prefix.length) : message;
   }
-
-  private examine(object: ApiObject, inventory: Inventory): WorkloadExamination {
-    const json = object.toJson();
-    const workload = workloadConstructOf(object);
-    const pod = podSpecOf(json);
-    if (pod === undefined) {
-      return { reports: [], workloadErrors: [noPodSpecMessage(workload, json.kind)] };
-    }
-    const attached = attachedSecrets(pod.spec, json.metadata?.namespace ?? '', inventory);
-    const keyring = new KubeletKeyring(attached.map(secret => configOf(secret.registries ?? [])));
-    const availableKeys = attached.flatMap(describeSecret);
-    return {
-      reports: containersOf(pod).map(container => this.checkImage({ workload, container, attached, keyring, availableKeys })),
-      workloadErrors: attached.filter(secret => secret.malformed !== undefined).map(secret => malformedSecretMessage(workload, pod, secret)),
-    };
-  }
-
-  private checkImage(context: ImageContext): ImagePullReport {
-    const { workload, container, attached, keyring, availableKeys } = context;
-    const base = {
-      workloadPath: workload.node.path,
-      imagePath: container.path,
-      containerName: container.name,
-      image: container.image,
-      availableKeys,
-    };
-    if (!ImageReference.isValid(container.image)) {
-      return { ...base, coverage: ImagePullCoverage.INVALID_IMAGE, matchedKeys: [], message: invalidImageMessage(workload, container) };
-    }
-    if (container.pullPolicy === 'Never') {
-      return { ...base, coverage: ImagePullCoverage.NEVER_PULLED, matchedKeys: [] };
-    }
-    const image = ImageReference.parse(container.image);
-    const matchedKeys = keyring.lookupDetailed(container.image).map(match => `${attached[match.configIndex].label}: ${match.key}`);
-    if (matchedKeys.length > 0) {
-      return { ...base, coverage: ImagePullCoverage.PULL_SECRET, matchedKeys };
-    }
-    if (this.withoutSecret.some(credentials => coversWithoutSecret(credentials, image))) {
-      return { ...base, coverage: ImagePullCoverage.WITHOUT_SECRET, matchedKeys };
-    }
-    const unknown = attached.filter(secret => secret.registries === undefined);
-    if (unknown.length > 0 && this.trustUndeclared) {
-      return { ...base, coverage: ImagePullCoverage.UNVERIFIED, matchedKeys };
-    }
-    return { ...base, coverage: ImagePullCoverage.NOT_COVERED, matchedKeys, message: notCoveredMessage(context, image, unknown) };
-  }
 }
 
 interface WorkloadExamination {
@@ -224,7 +200,63 @@ interface WorkloadExamination {
   readonly workloadErrors: string[];
 }
 
-/** ApiObjects that have their own `PullCoverage.of` check, so `ofAll` leaves them alone. */
+/**
+ * How strictly one check judges a workload.
+ *
+ * @internal
+ */
+export interface CoveragePolicy {
+  /**
+   * `PullCoverage.of/ofAll`: every image must be covered. Otherwise (the app's default check) a workload is judged
+   * only where it has pull secrets or where its namespace holds a pull secret for the image that it does not use.
+   */
+  readonly strict: boolean;
+  readonly withoutSecret: RegistryCredentials[];
+  readonly trustUndeclared: boolean;
+  /** ServiceAccounts outside the app declared trusted, by `namespace/name`, with the reason. */
+  readonly trustedServiceAccounts: ReadonlyMap<string, string>;
+}
+
+/**
+ * What an app declares once for all its pull checks (`RegistryChecks`): registries pulled without a secret, and
+ * ServiceAccounts outside the app that are trusted.
+ *
+ * @internal
+ */
+export interface AppPullDeclarations {
+  readonly withoutSecret: RegistryCredentials[];
+  readonly trustedServiceAccounts: Map<string, string>;
+}
+
+const APP_DECLARATIONS = new WeakMap<IConstruct, AppPullDeclarations>();
+
+/**
+ * The pull declarations of the app under `root`.
+ *
+ * @internal
+ */
+export function appPullDeclarations(root: IConstruct): AppPullDeclarations {
+  let declarations = APP_DECLARATIONS.get(root);
+  if (declarations === undefined) {
+    declarations = { withoutSecret: [], trustedServiceAccounts: new Map() };
+    APP_DECLARATIONS.set(root, declarations);
+  }
+  return declarations;
+}
+
+/** Scopes with a `PullCoverage.ofAll` check, so the app's default check leaves what is under them alone. */
+const CHECKED_SCOPES = new WeakSet<IConstruct>();
+
+/**
+ * Whether a `PullCoverage.of` or `ofAll` check already covers `object`.
+ *
+ * @internal
+ */
+export function hasExplicitPullCoverage(object: ApiObject): boolean {
+  return CHECKED_OBJECTS.has(object) || object.node.scopes.some(scope => CHECKED_SCOPES.has(scope));
+}
+
+/** ApiObjects that have their own `PullCoverage.of` check, so `ofAll` and the app's default check leave them alone. */
 const CHECKED_OBJECTS = new WeakSet<ApiObject>();
 
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
@@ -236,6 +268,89 @@ const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 /** The kinds (core `v1`) the inventory reads: pull secrets and the ServiceAccounts that name them. */
 const INVENTORY_KINDS = ['Secret', 'ServiceAccount'];
 const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+
+/**
+ * The error messages of one examination.
+ *
+ * @internal
+ */
+export function examinationMessages(examination: WorkloadExamination): string[] {
+  const imageErrors = examination.reports.flatMap(report => report.message === undefined ? [] : [report.message]);
+  return [...examination.workloadErrors, ...imageErrors];
+}
+
+/**
+ * Checks the images of one workload against the pull secrets it can use.
+ *
+ * @internal
+ */
+export function examineWorkload(object: ApiObject, inventory: Inventory, policy: CoveragePolicy): WorkloadExamination {
+  const json = object.toJson();
+  const workload = workloadConstructOf(object);
+  const pod = podSpecOf(json);
+  if (pod === undefined) {
+    return { reports: [], workloadErrors: [noPodSpecMessage(workload, json.kind)] };
+  }
+  const namespace = json.metadata?.namespace ?? '';
+  const credentials = podCredentials(pod.spec, namespace, inventory, policy);
+  const attached = credentials.secrets;
+  const keyring = new KubeletKeyring(attached.map(secret => configOf(secret.registries ?? [])));
+  const availableKeys = attached.flatMap(describeSecret);
+  const context = { workload, attached, keyring, availableKeys, credentials, namespace, inventory, policy };
+  return {
+    reports: containersOf(pod).map(container => checkImage({ ...context, container })),
+    workloadErrors: attached.filter(secret => secret.malformed !== undefined).map(secret => malformedSecretMessage(workload, pod, secret)),
+  };
+}
+
+function checkImage(context: ImageContext): ImagePullReport {
+  const { workload, container, attached, keyring, availableKeys, policy, credentials } = context;
+  const base = {
+    workloadPath: workload.node.path,
+    imagePath: container.path,
+    containerName: container.name,
+    image: container.image,
+    availableKeys,
+  };
+  if (!ImageReference.isValid(container.image)) {
+    return { ...base, coverage: ImagePullCoverage.INVALID_IMAGE, matchedKeys: [], message: invalidImageMessage(workload, container) };
+  }
+  if (container.pullPolicy === 'Never') {
+    return { ...base, coverage: ImagePullCoverage.NEVER_PULLED, matchedKeys: [] };
+  }
+  const image = ImageReference.parse(container.image);
+  const matchedKeys = keyring.lookupDetailed(container.image).map(match => `${attached[match.configIndex].label}: ${match.key}`);
+  if (matchedKeys.length > 0) {
+    return { ...base, coverage: ImagePullCoverage.PULL_SECRET, matchedKeys };
+  }
+  if (policy.withoutSecret.some(c => coversWithoutSecret(c, image))) {
+    return { ...base, coverage: ImagePullCoverage.WITHOUT_SECRET, matchedKeys };
+  }
+  const unknown = attached.filter(secret => secret.registries === undefined);
+  const account = credentials.serviceAccount;
+  if (account?.trusted || ((unknown.length > 0 || account?.known === false) && policy.trustUndeclared)) {
+    return { ...base, coverage: ImagePullCoverage.UNVERIFIED, matchedKeys };
+  }
+  const unused = unusedPullSecrets(context, image);
+  if (!policy.strict && unused.length === 0) {
+    // The app's default check judges only what the app shows: no pull secret for this registry anywhere in the
+    // namespace means a public image, and a secret whose registries are unknown may cover it.
+    if (attached.length === 0) {
+      return { ...base, coverage: ImagePullCoverage.ASSUMED_PUBLIC, matchedKeys };
+    }
+    if (unknown.length > 0) {
+      return { ...base, coverage: ImagePullCoverage.UNVERIFIED, matchedKeys };
+    }
+  }
+  return { ...base, coverage: ImagePullCoverage.NOT_COVERED, matchedKeys, message: notCoveredMessage(context, image, unknown, unused) };
+}
+
+/** Pull secrets in the workload's namespace that cover the image but that the pod does not use. */
+function unusedPullSecrets(context: ImageContext, image: ImageReference): SecretEntry[] {
+  const candidates = context.inventory.pullSecretsByNamespace.get(context.namespace) ?? [];
+  return candidates.filter(secret => !context.attached.includes(secret)
+    && new KubeletKeyring([configOf(secret.registries ?? [])]).matchRepository(image.name).length > 0);
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Finding workloads and their pod specs
@@ -262,7 +377,7 @@ function apiObjectOf(workload: IConstruct): ApiObject {
       scope: workload,
       property: 'workload',
       problem: 'is neither an ApiObject nor a construct with one (its child "Resource")',
-      fix: 'pass a cdk8s-plus-28 workload (e.g. a kplus.Deployment) or the ApiObject that holds the pod spec',
+      fix: 'pass a cdk8s-plus workload (e.g. a kplus.Deployment) or the ApiObject that holds the pod spec',
     });
   }
 }
@@ -270,6 +385,22 @@ function apiObjectOf(workload: IConstruct): ApiObject {
 /** The construct users know: the cdk8s-plus workload around its `Resource` ApiObject, or the ApiObject itself. */
 function workloadConstructOf(object: ApiObject): IConstruct {
   return object.node.id === 'Resource' && object.node.scope ? object.node.scope : object;
+}
+
+/** The core kinds that carry a pod spec, by `apiVersion/kind`: the ones the app's default check reads. */
+const POD_BEARING_KINDS = new Set([
+  'v1/Pod', 'v1/ReplicationController', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet',
+  'apps/v1/ReplicaSet', 'batch/v1/Job', 'batch/v1/CronJob',
+]);
+
+/**
+ * Whether the app's default check reads `object`: a core pod-bearing kind, written by cdk8s-plus (any version) or
+ * as a raw `ApiObject`.
+ *
+ * @internal
+ */
+export function isPodBearing(object: ApiObject): boolean {
+  return POD_BEARING_KINDS.has(`${object.apiVersion}/${object.kind}`);
 }
 
 function podSpecOf(json: any): PodSpecLocation | undefined {
@@ -281,14 +412,16 @@ function podSpecOf(json: any): PodSpecLocation | undefined {
   return candidates.find(candidate => Array.isArray(candidate.spec?.containers));
 }
 
+// Every container the kubelet pulls an image for: init, regular and ephemeral (`kubectl debug`) containers.
+const CONTAINER_FIELDS = ['initContainers', 'containers', 'ephemeralContainers'];
+
 function containersOf(pod: PodSpecLocation): ContainerImage[] {
-  const list = (field: string) => (pod.spec[field] ?? []).map((container: any, index: number) => ({
-    name: String(container.name ?? ''),
-    image: String(container.image ?? ''),
-    pullPolicy: container.imagePullPolicy,
+  return CONTAINER_FIELDS.flatMap(field => (Array.isArray(pod.spec[field]) ? pod.spec[field] : []).map((container: any, index: number) => ({
+    name: String(container?.name ?? ''),
+    image: String(container?.image ?? ''),
+    pullPolicy: container?.imagePullPolicy,
     path: `${pod.path}.${field}[${index}].image`,
-  }));
-  return [...list('initContainers'), ...list('containers')];
+  })));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -308,12 +441,19 @@ interface SecretEntry {
   readonly unknownBecause?: string;
 }
 
-interface Inventory {
+/**
+ * The pull secrets and ServiceAccounts of an app.
+ *
+ * @internal
+ */
+export interface Inventory {
   readonly secrets: Map<string, SecretEntry>;
   /** Names of the Secrets by name only, with their namespaces: to point at a secret in the wrong namespace. */
   readonly namespacesByName: Map<string, string[]>;
   /** `imagePullSecrets` names of each ServiceAccount, by `namespace/name`. */
   readonly serviceAccounts: Map<string, string[]>;
+  /** Registry secrets made for pulls (purpose `pull` or `pull-and-push`), by namespace. */
+  readonly pullSecretsByNamespace: Map<string, SecretEntry[]>;
 }
 
 interface ImageContext {
@@ -322,6 +462,10 @@ interface ImageContext {
   readonly attached: SecretEntry[];
   readonly keyring: KubeletKeyring;
   readonly availableKeys: string[];
+  readonly credentials: PodCredentials;
+  readonly namespace: string;
+  readonly inventory: Inventory;
+  readonly policy: CoveragePolicy;
 }
 
 /** The registry secret shape of `IRegistrySecret` (a `RegistrySecret` or a `fromSecretName` reference). */
@@ -330,12 +474,16 @@ interface RegistrySecretLike {
   readonly namespace?: string;
   readonly registries: string[];
   readonly kind: string;
+  readonly purpose: string;
 }
 
 function isRegistrySecretLike(construct: any): construct is RegistrySecretLike {
   return typeof construct.name === 'string' && construct.kind === 'Secret' && Array.isArray(construct.registries)
     && typeof construct.purpose === 'string';
 }
+
+// The purposes that mean "the kubelet pulls with it" (RegistryPurpose.PULL and PULL_AND_PUSH).
+const PULLING_PURPOSES = ['pull', 'pull-and-push'];
 
 function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
@@ -345,24 +493,21 @@ function labelOf(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
-/** Results and inventories of the current synchronous validation pass, dropped when the pass is over. */
-const PASS_RESULTS = new Map<PullCoverage, string[]>();
-const PASS_INVENTORIES = new Map<IConstruct, Inventory>();
-
-function oncePerPass<K, V>(cache: Map<K, V>, key: K, compute: () => V): V {
-  if (!cache.has(key)) {
-    cache.set(key, compute());
-    queueMicrotask(() => cache.delete(key));
-  }
-  return cache.get(key)!;
+/**
+ * The inventory of the app under `root`, taken once per synth.
+ *
+ * @internal
+ */
+export function inventoryOf(root: IConstruct): Inventory {
+  return oncePerSynth(root, takeInventory, () => takeInventory(root));
 }
 
 function takeInventory(root: IConstruct): Inventory {
-  const inventory: Inventory = { secrets: new Map(), namespacesByName: new Map(), serviceAccounts: new Map() };
+  const inventory: Inventory = { secrets: new Map(), namespacesByName: new Map(), serviceAccounts: new Map(), pullSecretsByNamespace: new Map() };
   // Pre-order: a RegistrySecret is seen before the Secret ApiObject it renders, and its declared registries win.
   for (const construct of root.node.findAll()) {
     if (isRegistrySecretLike(construct)) {
-      addSecret(inventory, construct.namespace, construct.name, registrySecretEntry(construct));
+      addRegistrySecret(inventory, construct);
     } else if (ApiObject.isApiObject(construct) && INVENTORY_KINDS.includes(construct.kind) && construct.apiVersion === 'v1') {
       addApiObject(inventory, construct.toJson());
     }
@@ -370,11 +515,16 @@ function takeInventory(root: IConstruct): Inventory {
   return inventory;
 }
 
-function registrySecretEntry(secret: RegistrySecretLike): SecretEntry {
+function addRegistrySecret(inventory: Inventory, secret: RegistrySecretLike): void {
   const label = labelOf(secret.namespace, secret.name);
-  return secret.registries.length > 0
+  const entry: SecretEntry = secret.registries.length > 0
     ? { label, registries: [...secret.registries] }
     : { label, unknownBecause: 'an existing Secret without declared registries' };
+  addSecret(inventory, secret.namespace, secret.name, entry);
+  if (PULLING_PURPOSES.includes(secret.purpose) && entry.registries !== undefined) {
+    const namespace = secret.namespace ?? '';
+    inventory.pullSecretsByNamespace.set(namespace, [...(inventory.pullSecretsByNamespace.get(namespace) ?? []), entry]);
+  }
 }
 
 function addApiObject(inventory: Inventory, json: any): void {
@@ -411,12 +561,36 @@ function plainSecretEntry(label: string, json: any): SecretEntry {
   }
 }
 
+/** Where a pod's pull secrets come from. */
+interface PodCredentials {
+  readonly secrets: SecretEntry[];
+  /** The ServiceAccount the secrets come from, when the pod names none itself. */
+  readonly serviceAccount?: {
+    readonly label: string;
+    /** Whether the app has the account (cdk8s-plus ServiceAccount, raw object or `ServiceAccountPullSecrets`). */
+    readonly known: boolean;
+    /** Declared trusted with `RegistryChecks.trustServiceAccount`. */
+    readonly trusted: boolean;
+  };
+}
+
 /** The pod's pull secrets; when it names none, those of its ServiceAccount (the admission plugin copies them). */
-function attachedSecrets(pod: any, namespace: string, inventory: Inventory): SecretEntry[] {
-  const own: string[] = (pod.imagePullSecrets ?? []).map((ref: any) => String(ref.name));
-  const serviceAccount = String(pod.serviceAccountName ?? pod.serviceAccount ?? 'default');
-  const names = own.length > 0 ? own : inventory.serviceAccounts.get(keyOf(namespace, serviceAccount)) ?? [];
-  return names.map(name => inventory.secrets.get(keyOf(namespace, name)) ?? missingSecret(namespace, name, inventory));
+function podCredentials(pod: any, namespace: string, inventory: Inventory, policy: CoveragePolicy): PodCredentials {
+  const own: string[] = (Array.isArray(pod.imagePullSecrets) ? pod.imagePullSecrets : []).map((ref: any) => String(ref?.name));
+  if (own.length > 0) {
+    return { secrets: own.map(name => secretEntry(namespace, name, inventory)) };
+  }
+  const name = String(pod.serviceAccountName ?? pod.serviceAccount ?? 'default');
+  const key = keyOf(namespace, name);
+  const names = inventory.serviceAccounts.get(key);
+  return {
+    secrets: (names ?? []).map(secret => secretEntry(namespace, secret, inventory)),
+    serviceAccount: { label: labelOf(namespace, name), known: names !== undefined, trusted: policy.trustedServiceAccounts.has(key) },
+  };
+}
+
+function secretEntry(namespace: string, name: string, inventory: Inventory): SecretEntry {
+  return inventory.secrets.get(keyOf(namespace, name)) ?? missingSecret(namespace, name, inventory);
 }
 
 function missingSecret(namespace: string, name: string, inventory: Inventory): SecretEntry {
@@ -437,20 +611,45 @@ function describeSecret(secret: SecretEntry): string[] {
   return secret.registries.map(key => `${secret.label}: ${key}`);
 }
 
-/** A config with placeholder credentials, only to feed the keys to `KubeletKeyring`; never written anywhere. */
-function configOf(keys: string[]): DockerConfig {
+/**
+ * A config with placeholder credentials, only to feed the keys to `KubeletKeyring`; never written anywhere.
+ *
+ * @internal
+ */
+export function configOf(keys: string[]): DockerConfig {
   return keys.reduce((config, key) => config.withBasicAuth(key, 'placeholder', 'placeholder'), DockerConfig.empty());
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Registries without secrets
 
-function checkRegistriesWithoutSecret(scope: IConstruct, credentials: RegistryCredentials[]): RegistryCredentials[] {
+/**
+ * Checks that each of `credentials` needs no Secret (anonymous or vendor-managed).
+ *
+ * @internal
+ */
+export function checkRegistriesWithoutSecret(scope: IConstruct, property: string, credentials: RegistryCredentials[]): RegistryCredentials[] {
+  if (!Array.isArray(credentials)) {
+    throw new ValidationError({
+      scope,
+      property,
+      problem: 'is not an array',
+      fix: 'pass a list, e.g. [RegistryCredentials.anonymous("docker.io")]',
+    });
+  }
   credentials.forEach((c, index) => {
+    if (!(c instanceof RegistryCredentials)) {
+      throw new ValidationError({
+        scope,
+        property: `${property}[${index}]`,
+        problem: 'is not a RegistryCredentials',
+        fix: 'use RegistryCredentials.anonymous(host) or RegistryCredentials.vendorManaged(...)',
+      });
+    }
     if (c.requiresSecret) {
       throw new ValidationError({
         scope,
-        property: `registriesWithoutSecret[${index}]`,
+        property: `${property}[${index}]`,
         value: `${c.authType} ${c.registry}`,
         problem: 'needs a Secret; only anonymous and vendor-managed registries are pulled without one',
         fix: 'put these credentials in a RegistrySecret and attach it to the workload (dockerRegistryAuth)',
@@ -504,24 +703,72 @@ function invalidImageMessage(workload: IConstruct, container: ContainerImage): s
   }).message;
 }
 
-function notCoveredMessage(context: ImageContext, image: ImageReference, unknown: SecretEntry[]): string {
+function notCoveredMessage(context: ImageContext, image: ImageReference, unknown: SecretEntry[], unused: SecretEntry[]): string {
   const { workload, container, attached, availableKeys } = context;
-  const has = attached.length === 0
-    ? 'the pod has no pull secrets'
-    : `the pod's pull secrets give ${availableKeys.join('; ')}`;
   const keys = attached.flatMap(secret => secret.ignored || secret.malformed ? [] : secret.registries ?? []);
-  const fixes = [...new Set(keys.map(key => keyHint(image, key)).filter((hint): hint is string => hint !== undefined))];
+  const keyFixes = [...new Set(keys.map(key => keyHint(image, key)).filter((hint): hint is string => hint !== undefined))];
   const unknownFix = unknown.length > 0
     ? [`declare the registries of ${unknown.map(s => s.label).join(', ')} (RegistrySecret.fromSecretName(scope, id, name, { registries: [...] })) or set trustUndeclaredSecrets: true`]
     : [];
+  const fixes = [
+    ...unusedSecretFixes(context, unused),
+    ...(keyFixes.length > 0 || unused.length > 0 ? keyFixes : [noKeyFix(image)]),
+    ...unknownFix,
+    ...unknownServiceAccountFixes(context),
+  ];
   return new ValidationError({
     scope: workload,
     property: container.path,
     value: container.image,
-    problem: `container "${container.name}" pulls "${image.name}", which no attached credential covers (${has}); `
-      + 'the kubelet would pull anonymously and a private image fails with ImagePullBackOff',
-    fix: [...(fixes.length > 0 ? fixes : [noKeyFix(image)]), ...unknownFix].join('; '),
+    problem: `container "${container.name}" pulls "${image.name}", which no attached credential covers (${whatThePodHas(context)}); `
+      + `${unusedSecretsProblem(unused)}the kubelet would pull anonymously and a private image fails with ImagePullBackOff`,
+    fix: [...new Set(fixes)].join('; '),
   }).message;
+
+  function whatThePodHas(c: ImageContext): string {
+    const account = c.credentials.serviceAccount;
+    if (attached.length > 0) {
+      const via = account ? ` through its ServiceAccount "${account.label}"` : '';
+      return `the pod's pull secrets${via} give ${availableKeys.join('; ')}`;
+    }
+    if (account && !account.known) {
+      return `the pod names no imagePullSecrets and its ServiceAccount "${account.label}" is not in the app, so its pull secrets are unknown`;
+    }
+    return account ? `the pod names no imagePullSecrets and its ServiceAccount "${account.label}" has none` : 'the pod has no pull secrets';
+  }
+}
+
+function unusedSecretsProblem(unused: SecretEntry[]): string {
+  return unused.length === 0 ? ''
+    : `the namespace has the pull secret ${unused.map(s => `"${s.label}"`).join(', ')} for it, but the pod does not use it; `;
+}
+
+function unusedSecretFixes(context: ImageContext, unused: SecretEntry[]): string[] {
+  if (unused.length === 0) {
+    return [];
+  }
+  const name = unused[0].label.split('/').pop();
+  return [`attach "${name}" to the workload (cdk8s-plus dockerRegistryAuth, or imagePullSecrets: [{ name: "${name}" }]) `
+    + `or to its ServiceAccount (new ServiceAccountPullSecrets(scope, id, { serviceAccountName: "${serviceAccountName(context)}", pullSecrets: [...] }))`];
+}
+
+function unknownServiceAccountFixes(context: ImageContext): string[] {
+  const account = context.credentials.serviceAccount;
+  if (!account || account.known) {
+    return [];
+  }
+  const [namespace, name] = splitLabel(account.label);
+  return [`declare the pull secrets of ServiceAccount "${account.label}" with new ServiceAccountPullSecrets(scope, id, { serviceAccountName: "${name}", namespace: "${namespace}", pullSecrets: [...] }), `
+    + `or, when it gets them elsewhere, declare it trusted with RegistryChecks.of(app).trustServiceAccount("${namespace}", "${name}", reason)`];
+}
+
+function serviceAccountName(context: ImageContext): string {
+  return splitLabel(context.credentials.serviceAccount?.label ?? 'default')[1];
+}
+
+function splitLabel(label: string): [string, string] {
+  const slash = label.indexOf('/');
+  return slash < 0 ? ['', label] : [label.slice(0, slash), label.slice(slash + 1)];
 }
 
 /** Why a key of the image's registry did not match, and the key to write instead. */

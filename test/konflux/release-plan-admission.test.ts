@@ -5,7 +5,7 @@ import { SecretValue } from '../../src/credentials/secret-value';
 import { BuildServiceAccount } from '../../src/konflux/build-service-account';
 import { ReleasePipelineRef, ReleasePlanAdmission, ReleasePlanAdmissionProps } from '../../src/konflux/release-plan-admission';
 import { FieldTree, RELEASE_PLAN_ADMISSION_SPEC } from '../../src/konflux/release-plan-admission-spec';
-import { RegistrySecret } from '../../src/registry-secret';
+import { RegistryPurpose, RegistrySecret } from '../../src/registry-secret';
 import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson, loadReferenceYaml } from '../helpers/reference';
@@ -22,6 +22,8 @@ function managedChart(namespace = DEMO.metadata.namespace): Chart {
 function releaseAccount(chart: Chart): BuildServiceAccount {
   const secret = new RegistrySecret(chart, 'Regcred', {
     name: 'regcred',
+    // The release pipeline pushes with it (the app's push-coverage check reads the purpose).
+    purpose: RegistryPurpose.PUSH,
     credentials: [RegistryCredentials.basic('registry-service.kind-registry', 'konflux', SecretValue.unsafePlainText('fake-password'))],
   });
   return BuildServiceAccount.forRelease(chart, 'ReleasePipeline', { secrets: [secret] });

@@ -1,0 +1,61 @@
+import { IConstruct } from 'constructs';
+
+// cdk8s 2.70 validates the whole app once in `App.synth()` and then again for every chart it writes (each
+// `chart.toJson()` re-runs `validate(app)`), so a check that looks across the app would run 1 + N times per synth.
+// The tree cannot change while a synth runs (it is one synchronous call), so whole-app results are memoized for the
+// duration of that call and for nothing longer: an app changed and synthesized again is checked again.
+
+/** The memo of the synth in progress on each app root; absent outside a synth. */
+const ACTIVE_SYNTHS = new WeakMap<IConstruct, Map<unknown, unknown>>();
+const TRACKED_ROOTS = new WeakSet<IConstruct>();
+
+/** The methods of `cdk8s.App` that synthesize the whole app. */
+const SYNTH_METHODS = ['synth', 'synthYaml'];
+
+/**
+ * Makes whole-app checks on `root` run once per `app.synth()` / `app.synthYaml()` by wrapping those two methods of
+ * this one App instance (never the class): the wrapper opens a memo before the original runs and drops it after.
+ */
+export function trackSynths(root: IConstruct): void {
+  if (TRACKED_ROOTS.has(root)) {
+    return;
+  }
+  TRACKED_ROOTS.add(root);
+  const app = root as any;
+  for (const method of SYNTH_METHODS) {
+    const original = app[method];
+    if (typeof original !== 'function') {
+      continue;
+    }
+    Object.defineProperty(app, method, {
+      configurable: true,
+      writable: true,
+      value: function synthOnce(this: IConstruct, ...args: unknown[]) {
+        if (ACTIVE_SYNTHS.has(root)) {
+          return original.apply(this, args);
+        }
+        ACTIVE_SYNTHS.set(root, new Map());
+        try {
+          return original.apply(this, args);
+        } finally {
+          ACTIVE_SYNTHS.delete(root);
+        }
+      },
+    });
+  }
+}
+
+/**
+ * `compute()`, computed once per synth of `root` for `key`; outside a synth (a single `chart.toJson()`, or
+ * `reports()` on an app still being built) it is computed on every call.
+ */
+export function oncePerSynth<V>(root: IConstruct, key: unknown, compute: () => V): V {
+  const memo = ACTIVE_SYNTHS.get(root);
+  if (memo === undefined) {
+    return compute();
+  }
+  if (!memo.has(key)) {
+    memo.set(key, compute());
+  }
+  return memo.get(key) as V;
+}
