@@ -8,11 +8,15 @@ import * as konfluxBuild from './05-konflux-build';
 import * as konfluxRelease from './06-konflux-release';
 import * as konfluxQuayImageController from './07-konflux-quay-image-controller';
 import * as gitopsDeliveries from './08-gitops-deliveries';
+import * as manyClusters from './09-many-clusters';
 
-/** One example scenario: a file in examples/ that adds its charts to an app. */
+/** One example scenario: a file in examples/ that adds its charts to an app, or builds one app per cluster. */
 export interface Example {
   readonly name: string;
-  readonly build: (app: App) => void;
+  /** Adds the example's charts to one app (one cluster). */
+  readonly build?: (app: App) => void;
+  /** For an example of several clusters: one App per cluster, each writing into `<outdir>/<cluster>`. */
+  readonly clusters?: (outdir: string) => App[];
   /**
    * The CRD file to validate a custom resource kind against, by `group/version/Kind`, when the checker's default is
    * another release (see `ManifestCheckOptions.crdFiles` in `test/helpers/manifest-checker.ts`).
@@ -31,4 +35,15 @@ export const EXAMPLES: Example[] = [
   { name: '06-konflux-release', build: konfluxRelease.build },
   { name: '07-konflux-quay-image-controller', build: konfluxQuayImageController.build },
   { name: '08-gitops-deliveries', build: gitopsDeliveries.build },
+  { name: '09-many-clusters', clusters: manyClusters.clusters, crdFiles: manyClusters.crdFiles },
 ];
+
+/** The apps of an example, writing into `outdir`: its own clusters, or one app. */
+export function appsOf(example: Example, outdir: string): App[] {
+  if (example.clusters) {
+    return example.clusters(outdir);
+  }
+  const app = new App({ outdir });
+  example.build!(app);
+  return [app];
+}

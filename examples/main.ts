@@ -1,10 +1,13 @@
-import { App } from 'cdk8s';
-import { EXAMPLES } from './index';
+import { appsOf, EXAMPLES } from './index';
 
-// Render everything in memory first: if any example is invalid, synth fails before a single file is written.
-const app = new App();
-for (const example of EXAMPLES) {
-  example.build(app);
+// Each example is its own cluster (or clusters): one App each, all writing into the output folder, the multi-cluster
+// example into one sub-folder per cluster. Render everything in memory first: if any example is invalid, synth fails
+// before a single file is written.
+const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+const apps = EXAMPLES.flatMap(example => appsOf(example, outdir));
+for (const app of apps) {
+  app.synthYaml();
 }
-app.synthYaml();
-app.synth();
+for (const app of apps) {
+  app.synth();
+}

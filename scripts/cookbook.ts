@@ -9,9 +9,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Names } from 'cdk8s';
+import { Names } from 'cdk8s';
 import * as YAML from 'yaml';
-import { EXAMPLES, Example } from '../examples';
+import { appsOf, EXAMPLES, Example } from '../examples';
 
 export const START_MARKER = '<!-- cookbook:start -->';
 export const END_MARKER = '<!-- cookbook:end -->';
@@ -36,6 +36,7 @@ const TITLES: { [prefix: string]: string } = {
   '06': 'S6 · Konflux: the release pipeline\'s push secret',
   '07': 'S7 · Konflux: the Quay image-controller',
   '08': 'S8 · The same, GitOps-safe',
+  '09': 'Many clusters: one App per cluster',
 };
 
 const DELIVERY_TABLE = `## Which delivery for which situation
@@ -77,14 +78,16 @@ new kplus.Deployment(chart, 'Web', { containers: [{ image: 'ghcr.io/acme/web:1.0
   credentials, \`--docker-email\` the \`email\` option. With \`SecretValue.unsafePlainText\` the \`.dockerconfigjson\` is byte
   for byte what kubectl writes, including kubectl's default Docker Hub key \`https://index.docker.io/v1/\`
   (\`RegistryCredentials.dockerHubToken\`); \`registry-1.docker.io\` never matches Docker Hub images.
-- Instead of patching the \`default\` ServiceAccount, attach the secret to each workload (\`dockerRegistryAuth\`). Pods get
-  a ServiceAccount's \`imagePullSecrets\` only when they name none themselves; \`PullCoverage\` follows the same rule.
+- The \`kubectl patch serviceaccount\` line becomes \`new ServiceAccountPullSecrets(chart, 'DefaultPulls', { pullSecrets:
+  [regcred] })\`: a partial ServiceAccount holding only \`imagePullSecrets\`, applied server-side, never pruned. The list
+  is atomic (the last applier owns all of it), so name every secret the account needs — or attach the secret to each
+  workload (\`dockerRegistryAuth\`). Pods get a ServiceAccount's \`imagePullSecrets\` only when they name none.
 - Adopt before you replace: reference the hand-made Secret with \`RegistrySecret.fromSecretName(chart, 'Regcred',
   'regcred', { registries: ['ghcr.io'] })\` so pull checks already cover it, then switch the reference to a managed
   \`RegistrySecret\` and delete the hand-made Secret once the managed one exists (or give the new one another name
   and move the workloads over).
-- \`PullCoverage.ofAll(app)\` checks every workload's images against the keys of its pull secrets at synth, so the
-  \`ImagePullBackOff\` that follows a typo in \`--docker-server\` becomes a synth error.
+- Every app checks its workloads' images against the keys of their pull secrets at synth (\`RegistryChecks\`), so the
+  \`ImagePullBackOff\` that follows a typo in \`--docker-server\`, or a secret made and never attached, is a synth error.
 `;
 
 /** The README with its cookbook region replaced (markers appended at the end when missing). */
@@ -154,9 +157,9 @@ function renderExample(example: Example): string {
   ].join('\n');
 }
 
-/** The first JSDoc block before `export function build` as prose, and the source without it. */
+/** The first JSDoc block before `export function build` (or `clusters`) as prose, and the source without it. */
 function splitSummary(source: string): { summary?: string; code: string } {
-  const match = /\/\*\*\n((?: \*.*\n)+?) \*\/\n(export function build)/.exec(source);
+  const match = /\/\*\*\n((?: \*.*\n)+?) \*\/\n(export function (?:build|clusters))/.exec(source);
   if (!match) {
     return { code: source };
   }
@@ -219,13 +222,13 @@ function importStatement(names: string[]): string {
 function goldenFilesOf(example: Example): string[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-registries-cookbook-'));
   try {
-    const app = new App({ outdir });
-    example.build(app);
-    app.synth();
-    // In the order the example creates its charts, which is the order it explains them in.
-    const chartFiles = app.charts.map(chart => `${Names.toDnsLabel(chart)}.k8s.yaml`);
+    const apps = appsOf(example, outdir);
+    apps.forEach(app => app.synth());
+    // In the order the example creates its apps and charts, which is the order it explains them in.
+    const chartFiles = apps.flatMap(app => app.charts.map(chart =>
+      path.relative(outdir, path.join(app.outdir, `${Names.toDnsLabel(chart)}.k8s.yaml`)).split(path.sep).join('/')));
     const position = (file: string) => chartFiles.includes(file) ? chartFiles.indexOf(file) : chartFiles.length;
-    return fs.readdirSync(outdir).sort((a, b) => position(a) - position(b) || compareStrings(a, b));
+    return chartFiles.filter(file => fs.existsSync(path.join(outdir, file))).sort((a, b) => position(a) - position(b) || compareStrings(a, b));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import {
   ImagePullCoverage, KubernetesReplicatorApplication, PullCoverage, RegistryChecks, RegistryCredentials, RegistrySecret,
-  SecretValue, ServiceAccountPullSecrets, ValidationError,
+  ReplicatedPullSecret, SecretValue, ServiceAccountPullSecrets, ValidationError,
 } from '../src';
 import { validationErrorOf } from './helpers/errors';
 
@@ -185,6 +185,37 @@ describe('pull coverage runs without being asked', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('replicated pull secrets', () => {
+  function withReplicated(namespace: string, image: string): { app: App; errors: string[] } {
+    const app = Testing.app();
+    new ReplicatedPullSecret(new Chart(app, 'platform'), 'Pull', { name: 'registry-pull', credentials: [RegistryCredentials.quayRobot('acme+puller', token())] });
+    const chart = new Chart(app, 'workloads', { namespace });
+    new kplus.Deployment(chart, 'Api', { dockerRegistryAuth: kplus.Secret.fromSecretName(chart, 'Copy', 'registry-pull'), containers: [{ image }] });
+    return { app, errors: synthErrors(app) };
+  }
+
+  test('a pod naming the copy in a namespace the replication reaches is checked with the copy\'s registries', () => {
+    const { app, errors } = withReplicated('dp-acme-shop-prod-0a1b2c3d', 'quay.io/acme/shop:1');
+    expect(errors).toEqual([]);
+    expect(RegistryChecks.of(app).pullReports()[0].matchedKeys).toEqual(['dp-acme-shop-prod-0a1b2c3d/registry-pull: quay.io']);
+    expect(withReplicated('dp-acme-shop-prod-0a1b2c3d', 'ghcr.io/acme/shop:1').errors[0]).toContain('dp-acme-shop-prod-0a1b2c3d/registry-pull: quay.io');
+  });
+
+  test('a namespace the replication misses has no copy: the registries are unknown there', () => {
+    const { app } = withReplicated('team-a', 'quay.io/acme/shop:1');
+    const [report] = RegistryChecks.of(app).pullReports();
+    expect(report.coverage).toBe(ImagePullCoverage.UNVERIFIED);
+    expect(report.availableKeys[0]).toContain('team-a/registry-pull: registries unknown (not in the app in this namespace; the app has it in "choreo-system"');
+  });
+
+  test('a copy that reaches the namespace but is not attached is reported like any unused pull secret', () => {
+    const app = Testing.app();
+    new ReplicatedPullSecret(new Chart(app, 'platform'), 'Pull', { name: 'registry-pull', credentials: [RegistryCredentials.quayRobot('acme+puller', token())] });
+    new kplus.Deployment(new Chart(app, 'workloads', { namespace: 'dp-acme-shop-prod-0a1b2c3d' }), 'Api', { containers: [{ image: 'quay.io/acme/shop:1' }] });
+    expect(synthErrors(app)[0]).toContain('the namespace has the pull secret "dp-acme-shop-prod-0a1b2c3d/registry-pull" for it, but the pod does not use it');
   });
 });
 

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
-import { ReplicatedPullSecret } from '../replication/replicated-pull-secret';
 import { OpenChoreoNames } from './namespace-names';
+import { ReplicatedPullSecret } from '../replication/replicated-pull-secret';
 
 // Projects and environments to stand for every data-plane namespace of an organization: short and long parts, so the
 // 63-character cut and the hash suffix are both exercised (OpenChoreo creates one namespace per project and

@@ -347,8 +347,10 @@ function checkImage(context: ImageContext): ImagePullReport {
 
 /** Pull secrets in the workload's namespace that cover the image but that the pod does not use. */
 function unusedPullSecrets(context: ImageContext, image: ImageReference): SecretEntry[] {
-  const candidates = context.inventory.pullSecretsByNamespace.get(context.namespace) ?? [];
-  return candidates.filter(secret => !context.attached.includes(secret)
+  const { inventory, namespace, attached } = context;
+  const candidates = [...inventory.pullSecretsByNamespace.get(namespace) ?? [], ...replicatedCopies(namespace, inventory)];
+  const attachedLabels = new Set(attached.map(secret => secret.label));
+  return candidates.filter(secret => !attachedLabels.has(secret.label)
     && new KubeletKeyring([configOf(secret.registries ?? [])]).matchRepository(image.name).length > 0);
 }
 
@@ -454,6 +456,19 @@ export interface Inventory {
   readonly serviceAccounts: Map<string, string[]>;
   /** Registry secrets made for pulls (purpose `pull` or `pull-and-push`), by namespace. */
   readonly pullSecretsByNamespace: Map<string, SecretEntry[]>;
+  /** Pull secrets a replicator copies into other namespaces (`ReplicatedPullSecret`). */
+  readonly replicated: ReplicatedSecretLike[];
+  /** The copies in each namespace, computed on first use. */
+  readonly copiesByNamespace: Map<string, SecretEntry[]>;
+}
+
+/** The shape of a `ReplicatedPullSecret`: a registry secret that says which namespaces receive a copy. */
+interface ReplicatedSecretLike extends RegistrySecretLike {
+  receives(namespace: { name: string }): boolean;
+}
+
+function isReplicatedSecretLike(construct: RegistrySecretLike): construct is ReplicatedSecretLike {
+  return typeof (construct as any).receives === 'function';
 }
 
 interface ImageContext {
@@ -503,11 +518,21 @@ export function inventoryOf(root: IConstruct): Inventory {
 }
 
 function takeInventory(root: IConstruct): Inventory {
-  const inventory: Inventory = { secrets: new Map(), namespacesByName: new Map(), serviceAccounts: new Map(), pullSecretsByNamespace: new Map() };
+  const inventory: Inventory = {
+    secrets: new Map(),
+    namespacesByName: new Map(),
+    serviceAccounts: new Map(),
+    pullSecretsByNamespace: new Map(),
+    replicated: [],
+    copiesByNamespace: new Map(),
+  };
   // Pre-order: a RegistrySecret is seen before the Secret ApiObject it renders, and its declared registries win.
   for (const construct of root.node.findAll()) {
     if (isRegistrySecretLike(construct)) {
       addRegistrySecret(inventory, construct);
+      if (isReplicatedSecretLike(construct) && construct.registries.length > 0) {
+        inventory.replicated.push(construct);
+      }
     } else if (ApiObject.isApiObject(construct) && INVENTORY_KINDS.includes(construct.kind) && construct.apiVersion === 'v1') {
       addApiObject(inventory, construct.toJson());
     }
@@ -590,7 +615,24 @@ function podCredentials(pod: any, namespace: string, inventory: Inventory, polic
 }
 
 function secretEntry(namespace: string, name: string, inventory: Inventory): SecretEntry {
-  return inventory.secrets.get(keyOf(namespace, name)) ?? missingSecret(namespace, name, inventory);
+  return inventory.secrets.get(keyOf(namespace, name))
+    ?? replicatedCopies(namespace, inventory).find(copy => copy.label === labelOf(namespace, name))
+    ?? missingSecret(namespace, name, inventory);
+}
+
+/**
+ * The copies replicators put into `namespace`, judged by name (a namespace's labels are not known here): a copy has
+ * the source's name and registries.
+ */
+function replicatedCopies(namespace: string, inventory: Inventory): SecretEntry[] {
+  let copies = inventory.copiesByNamespace.get(namespace);
+  if (copies === undefined) {
+    copies = inventory.replicated
+      .filter(secret => secret.namespace !== namespace && secret.receives({ name: namespace }))
+      .map(secret => ({ label: labelOf(namespace, secret.name), registries: [...secret.registries] }));
+    inventory.copiesByNamespace.set(namespace, copies);
+  }
+  return copies;
 }
 
 function missingSecret(namespace: string, name: string, inventory: Inventory): SecretEntry {

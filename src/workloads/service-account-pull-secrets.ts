@@ -3,8 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
-import { IRegistrySecret, RegistryPurpose } from '../registry-secret';
 import { RegistryChecks } from '../registry-checks';
+import { IRegistrySecret, RegistryPurpose } from '../registry-secret';
 
 /** The sync wave of the partial account: after the pull secrets (wave -1), before the workloads (wave 0). */
 const ACCOUNT_WAVE = -1;

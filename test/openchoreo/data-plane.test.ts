@@ -1,6 +1,6 @@
 import { App, Chart, JsonPatch } from 'cdk8s';
 import * as YAML from 'yaml';
-import { EXAMPLES } from '../../examples';
+import { appsOf, EXAMPLES } from '../../examples';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
 import { ValidationError } from '../../src/errors';
@@ -253,11 +253,8 @@ describe('DataPlane: the spec validation vectors through the construct', () => {
 });
 
 describe('DataPlane: every example DataPlane is valid against its own target\'s CRD and invalid against the others where the vectors say so', () => {
-  const dataPlanes = EXAMPLES.filter(example => example.name.includes('openchoreo')).flatMap(example => {
-    const app = new App();
-    example.build(app);
-    return YAML.parseAllDocuments(app.synthYaml()).map(doc => doc.toJS()).filter(object => object?.kind === 'DataPlane');
-  });
+  const dataPlanes = EXAMPLES.filter(example => example.name.includes('openchoreo')).flatMap(example => appsOf(example, 'unused')
+    .flatMap(app => YAML.parseAllDocuments(app.synthYaml()).map(doc => doc.toJS()).filter(object => object?.kind === 'DataPlane')));
   /** The CRDs the vectors accept a spec of each registry shape in (no errors, nothing pruned). */
   const acceptingCrds = (vectorCase: string) => VECTORS
     .filter(vector => vector.case === vectorCase && vector.schemaValid && vector.unknownFields.length === 0)

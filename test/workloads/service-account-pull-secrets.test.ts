@@ -27,7 +27,7 @@ function account(chart: Chart): any {
 const LIVE_DEFAULT_ACCOUNT = {
   apiVersion: 'v1',
   kind: 'ServiceAccount',
-  metadata: { name: 'default', namespace: 'team-a', labels: { 'team': 'a' }, uid: '6f1c4d4e-0000-4000-8000-000000000001' },
+  metadata: { name: 'default', namespace: 'team-a', labels: { team: 'a' }, uid: '6f1c4d4e-0000-4000-8000-000000000001' },
   automountServiceAccountToken: false,
   secrets: [{ name: 'default-token-abcde' }],
   imagePullSecrets: [{ name: 'default-dockercfg-xyz12' }],
