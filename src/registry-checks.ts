@@ -132,9 +132,13 @@ export class RegistryChecks extends Construct {
     if (this.pullCoverageDisabledBecause !== undefined) {
       return [];
     }
+    const targets = this.pullTargets(objects);
+    if (targets.length === 0) {
+      return [];
+    }
     const inventory = inventoryOf(this.node.root);
     const policy = this.pullPolicy();
-    return this.pullTargets(objects).flatMap(object => examinationMessages(examineWorkload(object, inventory, policy)));
+    return targets.flatMap(object => examinationMessages(examineWorkload(object, inventory, policy)));
   }
 
   private pullTargets(objects?: ApiObject[]): ApiObject[] {

@@ -533,11 +533,19 @@ function takeInventory(root: IConstruct): Inventory {
       if (isReplicatedSecretLike(construct) && construct.registries.length > 0) {
         inventory.replicated.push(construct);
       }
-    } else if (ApiObject.isApiObject(construct) && INVENTORY_KINDS.includes(construct.kind) && construct.apiVersion === 'v1') {
+    } else if (ApiObject.isApiObject(construct) && INVENTORY_KINDS.includes(construct.kind) && construct.apiVersion === 'v1'
+      && !isRenderedRegistrySecret(construct, inventory)) {
       addApiObject(inventory, construct.toJson());
     }
   }
   return inventory;
+}
+
+// The Secret a RegistrySecret renders is already in the inventory, with its declared registries: resolving it again
+// (its whole `.dockerconfigjson`) would cost a `toJson()` per secret for nothing.
+function isRenderedRegistrySecret(object: ApiObject, inventory: Inventory): boolean {
+  return object.kind === 'Secret' && inventory.secrets.has(keyOf(object.metadata.namespace, object.name))
+    && object.node.scope !== undefined && isRegistrySecretLike(object.node.scope);
 }
 
 function addRegistrySecret(inventory: Inventory, secret: RegistrySecretLike): void {
