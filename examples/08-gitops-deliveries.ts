@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
@@ -70,15 +68,43 @@ function tokenGenerators(chart: Chart): void {
   pull('QuayPull', 'quay.io', TokenGenerator.quay('quay.io', { robotAccount: 'acme+puller', serviceAccount: { name: 'quay-federation', audiences: ['quay.io'] } }));
 }
 
-function sealedSecrets(chart: Chart): void {
-  const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'test', 'fixtures', 'reference', 'secrets', 'sealed-secrets-test-vectors.json'), 'utf8'));
+/** The public test certificate of the Sealed Secrets test vectors: its private key is published. Never use it. */
+const EXAMPLE_ONLY_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIDGzCCAgOgAwIBAgIUOTC7lHTl4CM5zOwlEqR+TzFiLfcwDQYJKoZIhvcNAQEL
+BQAwHTEbMBkGA1UECgwSc2VhbGVkLXNlY3JldC10ZXN0MB4XDTI2MTEyMzE3Mjcx
+MloXDTM2MTEyMDE3MjcxMlowHTEbMBkGA1UECgwSc2VhbGVkLXNlY3JldC10ZXN0
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEArXZlRWqDpGStZZyR8jeA
++FI8J49tYnNRgYw/ZLfcm3jP8y8N3SsFh1vm2O9eem123Xva8JvptaT1tx5zwNb/
+ZBVhUNc1jj+7Gh90gvu8Y3BHsDKdEWVtakDZs3Ww23aIHfErh/euw3M8Rj4RzlKL
+pMwWGVJqG65phcRBVhhn8kfSln/Fr+2jude5UUaYh4XuEWVi7jSGryHgwNzicRsw
+ZVdY180XF5wTgnrNhjO85T64wIlqYktsYc0NKvWsoHk7J52pqRVsr8vNitvvLq92
+NMap4h5TOwbkRaePBYjWgww3yv6lkhxybwIAvnMD4bct1fkmFZGqrcLhj8RGmjKf
+5QIDAQABo1MwUTAdBgNVHQ4EFgQUuxOsWU0BplkVFGJQedWWMGZhoA8wHwYDVR0j
+BBgwFoAUuxOsWU0BplkVFGJQedWWMGZhoA8wDwYDVR0TAQH/BAUwAwEB/zANBgkq
+hkiG9w0BAQsFAAOCAQEAj+myYm11LesrVW7+9GP5864fWdudFH7fejdM6ZzN4mKQ
+6Q+c75vkeewnUf/i30TKOAUmzz/CIS11x1SUKYcjlFbHfnXxUewpehIJN3Lsdwto
+bGSCW1vLZvp+aBoyhRUhA37/V5T1jOx41V+juLfGFBwgDEI8Hk7OgSQLuRh5Nvpk
+eTLttUmVQPeEq7QJOJEf08zvc43EK7o0Kkiz0f61j2vag46ehCSnUrHjNbKIWq/K
+Z3taL0oAKkr9GaAnOcRJ2vs8nyQJTdTflO7TRYOAPcf7oCw4Ba6pvZKjXGzeXFYq
+PbCoQ8m69bDubT6zqoaTxNak4hUQ+/IJog4dJ7jekg==
+-----END CERTIFICATE-----
+`;
 
-  // !!! EXAMPLE ONLY !!! The certificate is the throwaway test certificate of the reference data (its private key is
-  // public), and the seed below is printed in this file for everyone to read. A real setup passes the controller's
+/** A value sealed beforehand for team-a/regcred (strict scope) with the test certificate above: `kubeseal --raw` output. */
+const PRESEALED_PASSWORD = [
+  'AQB3SQSR2zRORhCb/BtCHbDQSGfdM1cKyDrM8C03dNPv6wxVYbhoGLIwb7QqQ4aVgfwVp8AHEmxUmt4iDbTV3Q49mM1QGAq3BZkb',
+  'MqxV1hhwa6w8Ug2h5ia2BD89Ck5DbEK4Uv/cRyCNPsPttysyzkWlN5of+7ACuTi8mzplMdn/0tIzIOaZNT81fiyhAPOCSS4IMQRQ',
+  'ahvpfO3tv1Qs7W0gf7EZj1bADSYL9GJpcMnwAzjuSDt5q7bvaFo+rf0wno51yQCPK3qbopxi+mq3i3IZTOyJnYWJ/JPczJMzXH/a',
+  '6eBo1LaGutylFirSbybLqDHlFJzNKM9pOL34ZVurDl9Vt8HjwW4YxAv9zL9BCt0mNf7q1rSnTw==',
+].join('');
+
+function sealedSecrets(chart: Chart): void {
+  // !!! EXAMPLE ONLY !!! The certificate is a throwaway test certificate whose private key is public (the reference
+  // data's Sealed Secrets test key), and the seed below is printed in this file for everyone to read. A real setup passes the controller's
   // certificate (`kubeseal --fetch-cert > cert.pem`) and a secret seed kept OUT of Git:
   //   SealingKey.fromCertificate(fs.readFileSync('cert.pem', 'utf8'), { deterministicSeed: SealingSeed.fromEnvironment('SEALED_SECRETS_SEED') })
   // A seed in source code lets anyone with the repository confirm guesses of the sealed values.
-  const sealingKey = SealingKey.fromCertificate(vectors.testKey.certificatePem, {
+  const sealingKey = SealingKey.fromCertificate(EXAMPLE_ONLY_CERTIFICATE, {
     deterministicSeed: SealingSeed.fromString('EXAMPLE-ONLY-seed-never-use-this-in-a-real-repository'),
   });
   const sealed = (id: string, scope: SealingScope, credentials: RegistryCredentials[]) =>
@@ -100,12 +126,11 @@ function sealedSecrets(chart: Chart): void {
   // Cluster-wide: any SealedSecret in any namespace.
   sealed('DockerHubClusterWide', SealingScope.CLUSTER_WIDE, [RegistryCredentials.dockerHubToken('acme', fake(FAKE_SECRET_VALUES.dockerHubToken))]);
 
-  // A value sealed beforehand with `kubeseal --raw --namespace team-a --name regcred` (here: the reference vector).
+  // A value sealed beforehand with `kubeseal --raw --namespace team-a --name regcred`.
   // Only the password is sealed; the controller renders the .dockerconfigjson, auth included, from the template.
-  const presealed = vectors.vectors.find((v: any) => v.key === 'password' && v.scope === 'strict').ciphertextBase64;
   new RegistrySecret(chart, 'Regcred', {
     credentials: [RegistryCredentials.basic('registry.example.com', 'robot',
-      SecretValue.sealed(presealed, { scope: SealingScope.STRICT, namespace: 'team-a', name: 'regcred' }))],
+      SecretValue.sealed(PRESEALED_PASSWORD, { scope: SealingScope.STRICT, namespace: 'team-a', name: 'regcred' }))],
   });
 }
 
