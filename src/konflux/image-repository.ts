@@ -179,12 +179,12 @@ function checkProps(scope: IConstruct, props: ImageRepositoryProps): void {
   requireText(scope, props.name, 'name');
   KubernetesNames.validateDns1123Subdomain(props.name, 'name', scope);
   requireText(scope, props.quayOrganization, 'quayOrganization');
-  if (!/^[a-z0-9][a-z0-9_]*$/.test(props.quayOrganization)) {
+  if (!/^[a-z0-9]+([._-][a-z0-9]+)*$/.test(props.quayOrganization)) {
     throw new ValidationError({
       scope,
       property: 'quayOrganization',
       value: props.quayOrganization,
-      problem: 'is not a Quay organization name (lowercase letters, digits and "_")',
+      problem: 'is not a Quay organization name (lowercase letters and digits, single ".", "_" or "-" between them)',
       fix: 'use the value of "organization" in image-controller\'s quaytoken Secret',
     });
   }

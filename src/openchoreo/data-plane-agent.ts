@@ -193,9 +193,13 @@ interface Rule {
   readonly required?: boolean;
   readonly fields?: { [name: string]: Rule };
   readonly items?: Rule;
+  readonly pattern?: RegExp;
+  readonly maxLength?: number;
+  readonly enum?: string[];
 }
 
-const str = (required = false): Rule => ({ type: 'string', required });
+const str = (required = false, more: Partial<Rule> = {}): Rule => ({ type: 'string', required, ...more });
+const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
 const obj = (fields: { [name: string]: Rule }, required = false): Rule => ({ type: 'object', required, fields });
 /** Fields the construct never writes but a user may add with an escape hatch; their schema is the CRD's concern. */
 const opaque: Rule = { type: 'opaque' };
@@ -203,13 +207,13 @@ const opaque: Rule = { type: 'opaque' };
 function specRule(withPullRefs: boolean): Rule {
   const secretField = withPullRefs ? 'secretRef' : 'secretKeyRef';
   return obj({
-    planeID: str(),
+    planeID: str(false, DNS_LABEL),
     clusterAgent: obj({
       clientCA: obj({ [secretField]: obj({ name: str(true), namespace: str(), key: str(true) }), value: str() }, true),
     }, true),
-    gateway: opaque,
+    gateway: obj({ ingress: opaque, egress: opaque }),
     secretStoreRef: obj({ name: str(true) }),
-    observabilityPlaneRef: opaque,
+    observabilityPlaneRef: obj({ kind: str(true, { enum: ['ObservabilityPlane', 'ClusterObservabilityPlane'] }), name: str(true, DNS_LABEL) }),
     ...(withPullRefs ? { imagePullSecretRefs: { type: 'array', items: str(true) } as Rule } : {}),
   }, true);
 }
@@ -243,6 +247,21 @@ export function checkAgentSpec(scope: IConstruct, spec: unknown, withPullRefs: b
   walk(scope, spec, specRule(withPullRefs), 'spec', withPullRefs, apiId);
 }
 
+function checkString(scope: IConstruct, value: string, rule: Rule, path: string, apiId: string): void {
+  const problem = rule.enum && !rule.enum.includes(value) ? `must be one of ${rule.enum.join(', ')}`
+    : rule.maxLength !== undefined && value.length > rule.maxLength ? `must have at most ${rule.maxLength} characters`
+      : rule.pattern && !rule.pattern.test(value) ? `must match ${rule.pattern.source}` : undefined;
+  if (problem !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: path,
+      value,
+      problem: `${problem} in the DataPlane CRD of DataPlaneApi.${apiId}`,
+      fix: 'set it through the construct props rather than an escape hatch',
+    });
+  }
+}
+
 function walk(scope: IConstruct, value: unknown, rule: Rule, path: string, withPullRefs: boolean, apiId: string): void {
   if (rule.type === 'opaque') {
     return;
@@ -260,7 +279,8 @@ function walk(scope: IConstruct, value: unknown, rule: Rule, path: string, withP
     (value as unknown[]).forEach((item, i) => walk(scope, item, rule.items!, `${path}[${i}]`, withPullRefs, apiId));
     return;
   }
-  if (rule.type !== 'object') {
+  if (rule.type === 'string') {
+    checkString(scope, value as string, rule, path, apiId);
     return;
   }
   const fields = rule.fields!;
