@@ -4,7 +4,7 @@ import { SecretValueSource } from '../credentials/secret-value';
 import { SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
-import { RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { PURPOSE_LABEL, REGISTRIES_ANNOTATION, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 /** The primary workload of a ComponentType (`spec.workloadType`), which decides where the pod spec is. */
 export enum ComponentWorkloadType {
@@ -138,8 +138,9 @@ export class ComponentTypePullSecret {
       name: this.secretName,
       namespace: WORKLOAD_NAMESPACE,
       credentials,
-      secretLabels: {},
-      secretAnnotations: {},
+      // Labelled like a RegistrySecret's Secret, so that tools reading the cluster know what it is for.
+      secretLabels: { [PURPOSE_LABEL]: RegistryPurpose.PULL },
+      secretAnnotations: { [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(',') },
     });
     this.resource = { id: this.resourceId, template: rendered.main };
   }
