@@ -8,6 +8,9 @@ import * as konfluxBuild from './05-konflux-build';
 import * as konfluxRelease from './06-konflux-release';
 import * as konfluxQuayImageController from './07-konflux-quay-image-controller';
 import * as gitopsDeliveries from './08-gitops-deliveries';
+import * as openChoreoV017Pull from './09-openchoreo-v0-17-pull';
+import * as openChoreoV1Pull from './10-openchoreo-v1-pull';
+import * as konfluxImageRepository from './11-konflux-image-repository';
 
 /** One example scenario: a file in examples/ that adds its charts to an app. */
 export interface Example {
@@ -31,4 +34,7 @@ export const EXAMPLES: Example[] = [
   { name: '06-konflux-release', build: konfluxRelease.build },
   { name: '07-konflux-quay-image-controller', build: konfluxQuayImageController.build },
   { name: '08-gitops-deliveries', build: gitopsDeliveries.build },
+  { name: '09-openchoreo-v0-17-pull', build: openChoreoV017Pull.build, crdFiles: openChoreoV017Pull.crdFiles },
+  { name: '10-openchoreo-v1-pull', build: openChoreoV1Pull.build, crdFiles: openChoreoV1Pull.crdFiles },
+  { name: '11-konflux-image-repository', build: konfluxImageRepository.build },
 ];

@@ -123,7 +123,7 @@ test('same input, same bytes', () => {
 
 describe('bad input', () => {
   const cases: Array<[string, () => Partial<ImageRepositoryProps> & { [key: string]: any }, string, RegExp]> = [
-    ['name not a string', () => ({ name: 42 }), 'name', /must be a string/],
+    ['name not a string', () => ({ name: 42 as any }), 'name', /must be a string/],
     ['name empty', () => ({ name: '' }), 'name', /must not be empty/],
     ['name uppercase', () => ({ name: 'Web' }), 'name', /DNS-1123/],
     ['name whose first 220 characters end in "."', () => ({ name: `${'a'.repeat(219)}.b`, imageName: 'a' }), 'name', /push Secret/],

@@ -1,8 +1,8 @@
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
-import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
 import { DataPlane, DataPlaneApi, DataPlaneProps, DataPlaneRegistryShape } from '../../src/openchoreo/data-plane';
+import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
 import { OpenChoreoReleaseLine, SecretReference, SecretReferenceProps } from '../../src/openchoreo/secret-reference';
 import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
@@ -75,7 +75,11 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
   test('previews the ExternalSecrets the binding controllers create: GenerateK8sName(binding, ref) in the dp-… namespace', () => {
     const c = chart();
     const dataPlane = new DataPlane(c, 'DataPlane', {
-      api: DataPlaneApi.V1ALPHA1_V0_17, name: 'default', organization: 'default', clusterAgent: AGENT, secretStore: 'default',
+      api: DataPlaneApi.V1ALPHA1_V0_17,
+      name: 'default',
+      organization: 'default',
+      clusterAgent: AGENT,
+      secretStore: 'default',
       imagePullSecretRefs: [pullRef(c, 'component')],
     });
     const namespaceVector = (NAME_VECTORS.dataPlaneNamespace_limit63 as any[]).find(v => v.input.join('/') === 'dp/default/default/development');
@@ -89,7 +93,11 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
     'ExternalSecret name for binding of length $input.0.length (upstream GenerateK8sName vector)', vector => {
       const c = chart();
       const dataPlane = new DataPlane(c, 'DataPlane', {
-        api: DataPlaneApi.V1ALPHA1_V0_17, name: 'default', organization: 'default', clusterAgent: AGENT, secretStore: 'default',
+        api: DataPlaneApi.V1ALPHA1_V0_17,
+        name: 'default',
+        organization: 'default',
+        clusterAgent: AGENT,
+        secretStore: 'default',
         imagePullSecretRefs: [pullRef(c, 'component')],
       });
       expect(dataPlane.imagePullSecretPreview('p', 'e', vector.input[0])[0].name).toBe(vector.expected);
