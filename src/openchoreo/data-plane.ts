@@ -325,6 +325,10 @@ export class DataPlane extends Construct {
         spec: renderAgentSpec(this, props as AgentDataPlaneInput, this.api === DataPlaneApi.V1ALPHA1_V0_17),
       });
       applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
+      if (this.imagePullSecretRefNames.length > 0) {
+        // The release was chosen explicitly, so the doctor's "imagePullSecretRefs is dead on v1.x" warning is answered.
+        this.apiObject.metadata.addAnnotation(DOCTOR_IGNORE_ANNOTATION, STALE_REGISTRY_FIELDS_RULE);
+      }
       this.node.addValidation({ validate: () => this.validateSynthesized() });
       registerDataPlane(this);
       return;
@@ -513,6 +517,10 @@ export class DataPlane extends Construct {
     }
   }
 }
+
+/** `cdk8s-registries doctor`'s per-object suppression annotation and the rule about registry fields of other releases. */
+const DOCTOR_IGNORE_ANNOTATION = 'cdk8s-registries/doctor-ignore';
+const STALE_REGISTRY_FIELDS_RULE = 'openchoreo-stale-registry-fields';
 
 // The DataPlanes of each app by organization, registered at construction. Searching the whole tree instead
 // (node.findAll) costs every DataPlane a walk over all constructs, and cdk8s validates the app once per chart, so

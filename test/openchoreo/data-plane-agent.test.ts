@@ -1,6 +1,7 @@
 import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
+import { IGNORE_ANNOTATION } from '../../src/doctor/lint';
 import { DataPlane, DataPlaneApi, DataPlaneProps, DataPlaneRegistryShape } from '../../src/openchoreo/data-plane';
 import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
 import { OpenChoreoReleaseLine, SecretReference, SecretReferenceProps } from '../../src/openchoreo/secret-reference';
@@ -57,7 +58,11 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
       metadata: {
         name: 'default',
         namespace: 'default',
-        annotations: { 'argocd.argoproj.io/sync-wave': '0', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
+        annotations: {
+          'argocd.argoproj.io/sync-wave': '0',
+          'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+          [IGNORE_ANNOTATION]: 'openchoreo-stale-registry-fields',
+        },
       },
       spec: {
         planeID: 'prod-cluster',
