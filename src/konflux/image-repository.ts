@@ -56,9 +56,9 @@ export interface ImageRepositoryProps {
   readonly quayHost?: string;
 
   /**
-   * `spec.image.name`: the repository path under the organization. Always written, because image-controller writes
-   * it back when it is empty and Argo CD would show a permanent diff. image-controller prepends `<namespace>/` unless
-   * it is there. It cannot be changed later.
+   * `spec.image.name`: the repository path under the organization. Always written, with `<namespace>/` in front
+   * unless it is there (as image-controller writes it back when it is empty, so Argo CD shows no diff). It cannot be
+   * changed later.
    *
    * @default - what image-controller would choose: the component's name in component mode, else `name`
    */
@@ -109,7 +109,7 @@ export class ImageRepository extends Construct {
   public readonly name: string;
   /** The tenant namespace. */
   public readonly namespace: string;
-  /** `spec.image.name` as written. */
+  /** `spec.image.name` as written: `<namespace>/<path>`, the repository path in the Quay organization. */
   public readonly imageName: string;
   /** `spec.image.visibility` as written. */
   public readonly visibility: ImageRepositoryVisibility;
@@ -132,16 +132,21 @@ export class ImageRepository extends Construct {
     this.name = props.name;
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? missingNamespace(this);
     KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
-    this.imageName = props.imageName ?? props.component?.name ?? props.name;
-    checkImageName(this, this.imageName, props.imageName === undefined);
+    const path = props.imageName ?? props.component?.name ?? props.name;
+    checkImageName(this, path, props.imageName === undefined);
     this.visibility = props.visibility ?? ImageRepositoryVisibility.PUBLIC;
+    const quayPrefix = `${props.quayHost ?? 'quay.io'}/${props.quayOrganization}/`;
     this.repositoryUrl = ImageControllerNames.repositoryUrl({
       namespace: this.namespace,
       name: this.name,
       organization: props.quayOrganization,
       quayHost: props.quayHost,
-      imageName: this.imageName,
+      imageName: path,
     });
+    // Written as image-controller writes it when it fills the field in: with the namespace in front. The appstudio
+    // group compares the field with that path and reports a rename in the status when they differ.
+    this.imageName = this.repositoryUrl.slice(quayPrefix.length);
+    checkImageName(this, this.imageName, props.imageName === undefined);
     this.pushSecretName = pushSecretNameOf(this, this.name, this.apiGroup);
     this.pushSecret = RegistrySecret.fromSecretName(this, 'PushSecret', this.pushSecretName, {
       namespace: this.namespace,

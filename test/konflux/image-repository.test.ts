@@ -39,7 +39,7 @@ describe.each([ImageRepositoryApiGroup.APPSTUDIO, ImageRepositoryApiGroup.KONFLU
         labels: { 'appstudio.redhat.com/application': 'shop', 'appstudio.redhat.com/component': 'web' },
         annotations: { 'argocd.argoproj.io/sync-wave': '0', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
       },
-      spec: { image: { name: 'web', visibility: 'public' } },
+      spec: { image: { name: 'test-ns/web', visibility: 'public' } },
     });
     expectValidManifests([object], { crdFiles: CRD_FILES });
   });
@@ -81,8 +81,8 @@ describe('repository path (names.defaultImageRepositoryPath)', () => {
       component: c.componentLabel ? { name: c.componentLabel, application: 'app' } : undefined,
     });
     expect(repo.repositoryUrl).toBe(c.expectedUrl);
-    // spec.image.name is always written, and leads image-controller to the same repository as the default would.
-    expect(imageRepositories(chart)[0].spec.image.name).toBe(c.specImageName ?? c.componentLabel ?? c.metadataName);
+    // spec.image.name is always written, as image-controller writes it when it fills it in: the path in the organization.
+    expect(imageRepositories(chart)[0].spec.image.name).toBe(c.expectedUrl.slice(`${c.quayHost}/${c.org}/`.length));
   });
 });
 
@@ -99,7 +99,7 @@ test('the push secret is an IRegistrySecret for push, keyed by the repository as
   expect(new KubeletKeyring([generated]).lookup('quay.io/my-org/test-ns/comp:v1')).toHaveLength(1);
   expect(declared.lookup('quay.io/acme/test-ns/web:v1')).toHaveLength(1);
   expect(declared.lookup('quay.io/acme/test-ns/other:v1')).toHaveLength(0);
-  expect(imageRepositories(chart)[0].spec.image).toEqual({ name: 'web', visibility: 'private' });
+  expect(imageRepositories(chart)[0].spec.image).toEqual({ name: 'test-ns/web', visibility: 'private' });
 });
 
 test('BuildServiceAccount links the push secret by its derived name, with no hand-written name', () => {
