@@ -170,6 +170,12 @@ function pullRefNames(scope: IConstruct, input: AgentDataPlaneInput): string[] |
 /** The ExternalSecrets the binding controllers of v0.4 to v0.7 create for a binding, one per SecretReference. */
 export function previewImagePullSecrets(
   organization: string, project: string, environment: string, binding: string, refs: string[]): ImagePullSecretPreview[] {
+  for (const [property, value] of Object.entries({ project, environment, binding })) {
+    if (typeof value !== 'string') {
+      throw new ValidationError({ property, problem: `must be a string, got ${value === null ? 'null' : typeof value}`, fix: `pass the ${property} name` });
+    }
+  }
+  KubernetesNames.validateDns1123Subdomain(binding, 'binding');
   const namespace = OpenChoreoNames.dataPlaneNamespace(organization, project, environment);
   return refs.map(ref => ({
     namespace,

@@ -317,12 +317,13 @@ export class DataPlane extends Construct {
     checkShape(this, props);
     if (isAgentShape(this.api)) {
       this.pushSecretPrefixes = new Map();
-      this.imagePullSecretRefNames = (props.imagePullSecretRefs ?? []).map(ref => ref?.name);
+      const spec = renderAgentSpec(this, props as AgentDataPlaneInput, this.api === DataPlaneApi.V1ALPHA1_V0_17);
+      this.imagePullSecretRefNames = spec.imagePullSecretRefs ?? [];
       this.apiObject = new ApiObject(this, 'Resource', {
         apiVersion: this.api.apiVersion,
         kind: 'DataPlane',
         metadata: { name: this.name, namespace: this.namespace, labels: this.extraLabels(props.labels ?? {}) },
-        spec: renderAgentSpec(this, props as AgentDataPlaneInput, this.api === DataPlaneApi.V1ALPHA1_V0_17),
+        spec,
       });
       applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
       if (this.imagePullSecretRefNames.length > 0) {

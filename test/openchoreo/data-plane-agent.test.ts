@@ -2,8 +2,10 @@ import { App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
 import { IGNORE_ANNOTATION } from '../../src/doctor/lint';
+import { KubernetesNames } from '../../src/names';
 import { DataPlane, DataPlaneApi, DataPlaneProps, DataPlaneRegistryShape } from '../../src/openchoreo/data-plane';
 import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
+import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { OpenChoreoReleaseLine, SecretReference, SecretReferenceProps } from '../../src/openchoreo/secret-reference';
 import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
@@ -94,7 +96,7 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
     ]);
   });
 
-  test.each((NAME_VECTORS.generateK8sName_limit253 as any[]).filter(v => v.input.length === 2 && v.input[1] === 'component'))(
+  test.each((NAME_VECTORS.generateK8sName_limit253 as any[]).filter(v => v.input.length === 2 && v.input[1] === 'component' && v.input[0].length <= 253))(
     'ExternalSecret name for binding of length $input.0.length (upstream GenerateK8sName vector)', vector => {
       const c = chart();
       const dataPlane = new DataPlane(c, 'DataPlane', {
@@ -107,6 +109,18 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
       });
       expect(dataPlane.imagePullSecretPreview('p', 'e', vector.input[0])[0].name).toBe(vector.expected);
     });
+
+  test('a 253-character binding: the name is cut to the 253 budget, keeps the hash and is a valid Secret name', () => {
+    const c = chart();
+    const dataPlane = new DataPlane(c, 'DataPlane', {
+      api: DataPlaneApi.V1ALPHA1_V0_17, name: 'default', organization: 'default', clusterAgent: AGENT, secretStore: 'default', imagePullSecretRefs: [pullRef(c)],
+    });
+    const [preview] = dataPlane.imagePullSecretPreview('shop', 'production', 'b'.repeat(253));
+    // budget 253 - 8 - 2 = 243, split 122 / 121: the ref name (9 characters) is kept whole.
+    expect(preview.name).toMatch(/^b{122}-ghcr-pull-[0-9a-f]{8}$/);
+    expect(KubernetesNames.isDns1123Subdomain(preview.name)).toBe(true);
+    expect(preview.namespace).toBe(OpenChoreoNames.dataPlaneNamespace('default', 'shop', 'production'));
+  });
 
   test('the DataPlane comes after the SecretReferences it names (Argo CD sync wave)', () => {
     const c = chart();
@@ -240,6 +254,24 @@ describe('bad input', () => {
     expect(error.problem).toMatch(problem);
     expect(error.fix.length).toBeGreaterThan(0);
     expect(error.message).toContain('platform/DataPlane');
+  });
+
+  test.each<[string, () => unknown, string]>([
+    ['a binding name with uppercase', () => 'Web', 'binding'],
+    ['a binding that is not a string', () => 7, 'binding'],
+  ])('the preview refuses %s', (_title, binding, property) => {
+    const c = chart();
+    const dataPlane = new DataPlane(c, 'DataPlane', {
+      api: DataPlaneApi.V1ALPHA1_V0_17, name: 'default', organization: 'default', clusterAgent: AGENT, secretStore: 'default', imagePullSecretRefs: [pullRef(c)],
+    });
+    expect(validationErrorOf(() => dataPlane.imagePullSecretPreview('p', 'e', binding() as string)).property).toBe(property);
+  });
+
+  test('imagePullSecretRefs that is not a list is refused, not a TypeError', () => {
+    const error = validationErrorOf(() => new DataPlane(chart(), 'DataPlane', {
+      api: DataPlaneApi.V1ALPHA1_V0_17, name: 'default', organization: 'default', clusterAgent: AGENT, secretStore: 'default', imagePullSecretRefs: 'ghcr-pull' as any,
+    }));
+    expect(error.property).toBe('imagePullSecretRefs');
   });
 
   test('the preview is refused on APIs without imagePullSecretRefs', () => {
