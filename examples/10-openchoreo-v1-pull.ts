@@ -45,8 +45,9 @@ const SERVICE_TYPE = {
  * `secretStoreRef`, no registry field) and the documented private-registry recipe applied to a ClusterComponentType:
  * a resource that renders the ExternalSecret `registry-pull-secret` in each workload namespace from
  * `${dataplane.secretStore}` (its template builds `.dockerconfigjson` with `auth` from the stored token), plus
- * `imagePullSecrets` in the Deployment template. A `SecretReference` with `targetPlane` records which plane's store
- * holds the registry token.
+ * `imagePullSecrets` in the Deployment template. A `SecretReference` with `targetPlane` names the whole Docker config
+ * `registry-credentials` that was pushed to the default DataPlane's store (a SecretReference copies store values key by
+ * key, so it takes a complete `.dockerconfigjson`).
  *
  * `pull.secretName` and `pull.registries` say which pull secret and registries workloads of the type get.
  *
