@@ -8,7 +8,10 @@ import * as konfluxBuild from './05-konflux-build';
 import * as konfluxRelease from './06-konflux-release';
 import * as konfluxQuayImageController from './07-konflux-quay-image-controller';
 import * as gitopsDeliveries from './08-gitops-deliveries';
-import * as manyClusters from './09-many-clusters';
+import * as openChoreoV017Pull from './09-openchoreo-v0-17-pull';
+import * as openChoreoV1Pull from './10-openchoreo-v1-pull';
+import * as konfluxImageRepository from './11-konflux-image-repository';
+import * as manyClusters from './12-many-clusters';
 
 /** One example scenario: a file in examples/ that adds its charts to an app, or builds one app per cluster. */
 export interface Example {
@@ -35,7 +38,10 @@ export const EXAMPLES: Example[] = [
   { name: '06-konflux-release', build: konfluxRelease.build },
   { name: '07-konflux-quay-image-controller', build: konfluxQuayImageController.build },
   { name: '08-gitops-deliveries', build: gitopsDeliveries.build },
-  { name: '09-many-clusters', clusters: manyClusters.clusters, crdFiles: manyClusters.crdFiles },
+  { name: '09-openchoreo-v0-17-pull', build: openChoreoV017Pull.build, crdFiles: openChoreoV017Pull.crdFiles },
+  { name: '10-openchoreo-v1-pull', build: openChoreoV1Pull.build, crdFiles: openChoreoV1Pull.crdFiles },
+  { name: '11-konflux-image-repository', build: konfluxImageRepository.build },
+  { name: '12-many-clusters', clusters: manyClusters.clusters, crdFiles: manyClusters.crdFiles },
 ];
 
 /** The apps of an example, writing into `outdir`: its own clusters, or one app. */

@@ -34,7 +34,10 @@ const TITLES: { [prefix: string]: string } = {
   '06': 'S6 · Konflux: the release pipeline\'s push secret',
   '07': 'S7 · Konflux: the Quay image-controller',
   '08': 'S8 · The same, GitOps-safe',
-  '09': 'Many clusters: one App per cluster',
+  '09': 'S9 · OpenChoreo v0.4–v0.17: SecretReferences in imagePullSecretRefs',
+  '10': 'S10 · OpenChoreo v1.x: the DataPlane of today and pull secrets in ComponentTypes',
+  '11': 'S11 · Konflux: ImageRepository and its push secret',
+  '12': 'Many clusters: one App per cluster',
 };
 
 const DELIVERY_TABLE = `## Which delivery for which situation

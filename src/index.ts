@@ -32,6 +32,10 @@ export * from './replication/pattern-lint';
 // OpenChoreo
 export * from './openchoreo/namespace-names';
 export * from './openchoreo/data-plane';
+export { DataPlaneClientCa } from './openchoreo/data-plane-agent';
+export type { DataPlaneClusterAgent, ImagePullSecretPreview } from './openchoreo/data-plane-agent';
+export * from './openchoreo/secret-reference';
+export * from './openchoreo/component-type-pull-secret';
 export * from './replication/replicated-pull-secret';
 export * from './replication/replicator-application';
 
@@ -41,6 +45,7 @@ export * from './konflux/release-plan-admission';
 export * from './konflux/quay-image-controller';
 export * from './konflux/internal-registry';
 export * from './konflux/image-controller-names';
+export * from './konflux/image-repository';
 
 // Choreo "bring your own image" and workloads that pull
 export * from './choreo/choreo-registry';

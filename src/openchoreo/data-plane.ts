@@ -1,8 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import {
+  AgentDataPlaneInput, checkAgentSpec, DataPlaneClusterAgent, ImagePullSecretPreview, previewImagePullSecrets,
+  renderAgentSpec, V0_17_RELEASES, V1_RELEASES,
+} from './data-plane-agent';
 import { pullSecretReachMessages } from './data-plane-reach';
 import { OpenChoreoNames } from './namespace-names';
 import { RegistryPrefix } from './registry-prefix';
+import { SecretReference } from './secret-reference';
 import { applyArgoCd, ARGOCD_SYNC_WAVE, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
@@ -15,6 +20,13 @@ export enum DataPlaneRegistryShape {
   PUSH = 'push',
   /** `spec.registry{prefix, secretRef}`: the one registry workloads pull from. */
   PULL = 'pull',
+  /**
+   * `spec.imagePullSecretRefs[]` (names of SecretReferences) with `spec.secretStoreRef` (v0.4 to v0.17); the cluster
+   * agent connects the plane.
+   */
+  SECRET_REFERENCES = 'secret-references',
+  /** No registry setting (v1.x): pull secrets are rendered by ComponentType templates. */
+  NONE = 'none',
 }
 
 /**
@@ -50,6 +62,25 @@ export class DataPlaneApi {
    * @see https://github.com/openchoreo/openchoreo/pull/357
    */
   public static readonly V1ALPHA1_PULL = new DataPlaneApi('V1ALPHA1_PULL', 'openchoreo.dev', 'v1alpha1', DataPlaneRegistryShape.PULL);
+
+  /**
+   * `openchoreo.dev/v1alpha1` as released in OpenChoreo v0.9 to v0.17 (validated against the v0.17.0 CRD):
+   * `clusterAgent.clientCA` (`secretRef`), `secretStoreRef`, `imagePullSecretRefs` naming SecretReferences, `planeID`.
+   * Only the binding controllers of v0.4 to v0.7 rendered ExternalSecrets from `imagePullSecretRefs`; v0.8 to v0.17
+   * keep the field but no controller reads it (use `ComponentTypePullSecret` there, `${dataplane.secretStore}` exists).
+   *
+   * @see https://github.com/openchoreo/openchoreo/blob/v0.17.0/config/crd/bases/openchoreo.dev_dataplanes.yaml
+   */
+  public static readonly V1ALPHA1_V0_17 = new DataPlaneApi('V1ALPHA1_V0_17', 'openchoreo.dev', 'v1alpha1', DataPlaneRegistryShape.SECRET_REFERENCES);
+
+  /**
+   * `openchoreo.dev/v1alpha1` as released in OpenChoreo v1.x: `clusterAgent.clientCA` (`secretKeyRef`),
+   * `secretStoreRef`, `planeID`, and no registry field. Pull secrets come from ComponentType templates
+   * (`ComponentTypePullSecret`).
+   *
+   * @see https://github.com/openchoreo/openchoreo/blob/main/config/crd/bases/openchoreo.dev_dataplanes.yaml
+   */
+  public static readonly V1ALPHA1_V1 = new DataPlaneApi('V1ALPHA1_V1', 'openchoreo.dev', 'v1alpha1', DataPlaneRegistryShape.NONE);
 
   private constructor(
     /** The member name, e.g. `CORE_V1_PUSH`, as error messages name it. */
@@ -179,11 +210,49 @@ export interface DataPlaneProps {
    */
   readonly organization: string;
 
-  /** The data-plane cluster and the control plane's credentials for it. */
-  readonly kubernetesCluster: DataPlaneKubernetesCluster;
+  /**
+   * The data-plane cluster and the control plane's credentials for it. Required by the 2025 APIs
+   * (`CORE_V1_PUSH`, `CORE_V1_PULL_PROPOSAL`, `V1ALPHA1_PULL`); removed in v0.9.
+   *
+   * @default - none (only valid for `V1ALPHA1_V0_17` and `V1ALPHA1_V1`)
+   */
+  readonly kubernetesCluster?: DataPlaneKubernetesCluster;
 
-  /** The gateway hosts. */
-  readonly gateway: DataPlaneGateway;
+  /**
+   * The gateway hosts. Required by the 2025 APIs; the v0.9+ gateway (ingress/egress) is not written by this construct.
+   *
+   * @default - none (only valid for `V1ALPHA1_V0_17` and `V1ALPHA1_V1`)
+   */
+  readonly gateway?: DataPlaneGateway;
+
+  /**
+   * The cluster agent (`spec.clusterAgent`). Required by `V1ALPHA1_V0_17` and `V1ALPHA1_V1` (v0.9 and later).
+   *
+   * @default - none (only valid for the 2025 APIs)
+   */
+  readonly clusterAgent?: DataPlaneClusterAgent;
+
+  /**
+   * `spec.planeID`: the logical plane the agent connects to (`V1ALPHA1_V0_17`, `V1ALPHA1_V1`).
+   *
+   * @default - unset: OpenChoreo uses the DataPlane's name
+   */
+  readonly planeId?: string;
+
+  /**
+   * The External Secrets ClusterSecretStore of the data plane (`spec.secretStoreRef.name`; `V1ALPHA1_V0_17`,
+   * `V1ALPHA1_V1`). ComponentType templates read it as `${dataplane.secretStore}`.
+   *
+   * @default - unset: no ExternalSecret can be rendered in the data plane
+   */
+  readonly secretStore?: string;
+
+  /**
+   * SecretReferences written to `spec.imagePullSecretRefs` (`V1ALPHA1_V0_17` only; removed in v1.0).
+   *
+   * @default - none
+   */
+  readonly imagePullSecretRefs?: SecretReference[];
 
   /**
    * Where builds push images. Only `DataPlaneApi.CORE_V1_PUSH` has these settings.
@@ -244,6 +313,7 @@ export class DataPlane extends Construct {
   public readonly apiObject: ApiObject;
 
   private readonly pushSecretPrefixes: Map<string, string>;
+  private readonly imagePullSecretRefNames: string[];
 
   constructor(scope: Construct, id: string, props: DataPlaneProps) {
     super(scope, id);
@@ -254,6 +324,26 @@ export class DataPlane extends Construct {
     KubernetesNames.validateDns1123Label(this.organization, 'organization', this);
     this.namespace = this.organization;
     checkShape(this, props);
+    if (isAgentShape(this.api)) {
+      this.pushSecretPrefixes = new Map();
+      const spec = renderAgentSpec(this, props as AgentDataPlaneInput, this.api === DataPlaneApi.V1ALPHA1_V0_17);
+      this.imagePullSecretRefNames = spec.imagePullSecretRefs ?? [];
+      this.apiObject = new ApiObject(this, 'Resource', {
+        apiVersion: this.api.apiVersion,
+        kind: 'DataPlane',
+        metadata: { name: this.name, namespace: this.namespace, labels: this.extraLabels(props.labels ?? {}) },
+        spec,
+      });
+      applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
+      if (this.imagePullSecretRefNames.length > 0) {
+        // The release was chosen explicitly, so the doctor's "imagePullSecretRefs is dead on v1.x" warning is answered.
+        this.apiObject.metadata.addAnnotation(DOCTOR_IGNORE_ANNOTATION, STALE_REGISTRY_FIELDS_RULE);
+      }
+      this.node.addValidation({ validate: () => this.validateSynthesized() });
+      registerDataPlane(this);
+      return;
+    }
+    this.imagePullSecretRefNames = [];
 
     const registry = this.api.registryShape === DataPlaneRegistryShape.PUSH
       ? this.pushRegistry(props.pushRegistries ?? {})
@@ -265,8 +355,8 @@ export class DataPlane extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels(props.labels ?? {}) },
       spec: {
         registry,
-        kubernetesCluster: clusterSpec(this, props.kubernetesCluster),
-        gateway: gatewaySpec(this, props.gateway),
+        kubernetesCluster: clusterSpec(this, props.kubernetesCluster!),
+        gateway: gatewaySpec(this, props.gateway!),
       },
     });
     applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
@@ -284,6 +374,38 @@ export class DataPlane extends Construct {
    */
   public workloadNamespace(project: string, environment: string): string {
     return OpenChoreoNames.dataPlaneNamespace(this.organization, project, environment);
+  }
+
+  /**
+   * The ExternalSecrets (and pull Secrets) OpenChoreo's binding controllers create for one binding from
+   * `imagePullSecretRefs`: one per SecretReference, named `GenerateK8sName(<binding>, <SecretReference>)`, in the
+   * binding's `dp-…` namespace. The controllers of v0.4 to v0.7 did this; later releases keep the field unused.
+   *
+   * @param project the project name
+   * @param environment the environment name
+   * @param binding the ServiceBinding, WebApplicationBinding or ScheduledTaskBinding name (the first one is named after
+   *   the Service, WebApplication or ScheduledTask)
+   */
+  public imagePullSecretPreview(project: string, environment: string, binding: string): ImagePullSecretPreview[] {
+    if (this.api !== DataPlaneApi.V1ALPHA1_V0_17) {
+      throw new ValidationError({
+        scope: this,
+        property: 'api',
+        value: `DataPlaneApi.${this.api.id}`,
+        problem: `has no imagePullSecretRefs; only ${V0_17_RELEASES} has them`,
+        fix: 'use DataPlaneApi.V1ALPHA1_V0_17 with imagePullSecretRefs, or ComponentTypePullSecret on v1.x',
+      });
+    }
+    return previewImagePullSecrets(this.organization, project, environment, binding, this.imagePullSecretRefNames);
+  }
+
+  /** Labels of the v0.9+ shapes: their controllers look DataPlanes up by name, so no lookup labels are written. */
+  private extraLabels(extra: { [key: string]: string }): { [key: string]: string } | undefined {
+    for (const [key, value] of Object.entries(extra)) {
+      KubernetesNames.validateQualifiedName(key, 'labels', this);
+      KubernetesNames.validateLabelValue(value, `labels["${key}"]`, this);
+    }
+    return Object.keys(extra).length > 0 ? extra : undefined;
   }
 
   private labels(extra: { [key: string]: string }): { [key: string]: string } {
@@ -355,7 +477,9 @@ export class DataPlane extends Construct {
       ...(props.pushRegistries?.imagePushSecrets ?? []).map(entry => entry.secret),
       ...(props.pullRegistry?.secret ? [props.pullRegistry.secret] : []),
     ];
-    const secretWaves = secrets.map(syncWaveOf).filter((wave): wave is number => wave !== undefined);
+    const refWaves = (props.imagePullSecretRefs ?? []).map(ref => ref?.apiObject?.metadata.toJson().annotations?.[ARGOCD_SYNC_WAVE])
+      .filter((wave): wave is string => wave !== undefined).map(Number);
+    const secretWaves = [...secrets.map(syncWaveOf), ...refWaves].filter((wave): wave is number => wave !== undefined);
     const latestSecretWave = Math.max(-1, ...secretWaves);
     const wave = props.argoCd?.syncWave;
     if (wave !== undefined && !props.argoCd?.disabled && wave <= latestSecretWave) {
@@ -380,6 +504,10 @@ export class DataPlane extends Construct {
   /** Runs at synth: escape hatches (`apiObject.addJsonPatch`) must still produce what the target's CRD accepts. */
   private validateSynthesized(): string[] {
     const json = this.apiObject.toJson();
+    if (isAgentShape(this.api)) {
+      checkAgentSpec(this, json.spec, this.api === DataPlaneApi.V1ALPHA1_V0_17, this.api.id);
+      return [];
+    }
     checkFields(this, json.spec, specSchemaFor(this.api), 'spec');
     this.checkPushSecretNamesAcrossDataPlanes();
     return [];
@@ -408,6 +536,10 @@ export class DataPlane extends Construct {
   }
 }
 
+/** `cdk8s-registries doctor`'s per-object suppression annotation and the rule about registry fields of other releases. */
+const DOCTOR_IGNORE_ANNOTATION = 'cdk8s-registries/doctor-ignore';
+const STALE_REGISTRY_FIELDS_RULE = 'openchoreo-stale-registry-fields';
+
 // The DataPlanes of each app by organization, registered at construction. Searching the whole tree instead
 // (node.findAll) costs every DataPlane a walk over all constructs, and cdk8s validates the app once per chart, so
 // a platform with a chart per organization took time cubic in its size.
@@ -434,8 +566,63 @@ interface RegistrySpec {
   readonly secretRef?: string;
 }
 
+function isAgentShape(api: DataPlaneApi): boolean {
+  return api.registryShape === DataPlaneRegistryShape.SECRET_REFERENCES || api.registryShape === DataPlaneRegistryShape.NONE;
+}
+
+/** Settings of one release line given for another: refused with the release that has them. */
+function checkReleaseFields(scope: IConstruct, props: DataPlaneProps): void {
+  const api = props.api;
+  const release = api === DataPlaneApi.V1ALPHA1_V0_17 ? V0_17_RELEASES : api === DataPlaneApi.V1ALPHA1_V1 ? V1_RELEASES : `DataPlaneApi.${api.id} (2025)`;
+  const wrong = (property: string, has: string, fix: string): never => {
+    throw new ValidationError({
+      scope,
+      property,
+      problem: `is not a setting of the DataPlane of ${release}; it ${has}, and the API server would prune it`,
+      fix,
+    });
+  };
+  if (isAgentShape(api)) {
+    if (props.kubernetesCluster !== undefined) {
+      wrong('kubernetesCluster', 'exists up to v0.8 (DataPlaneApi.V1ALPHA1_PULL, CORE_V1_PUSH) and was replaced by clusterAgent in v0.9', 'pass clusterAgent: { clientCa } instead');
+    }
+    if (props.gateway !== undefined) {
+      wrong('gateway', 'has the 2025 shape {publicVirtualHost, organizationVirtualHost} (DataPlaneApi.V1ALPHA1_PULL, CORE_V1_PUSH); v0.9+ gateways are ingress/egress listeners', 'remove gateway (it is optional from v0.9; add the ingress/egress gateway with apiObject.addJsonPatch if needed)');
+    }
+    if (props.pushRegistries !== undefined || props.pullRegistry !== undefined) {
+      wrong(props.pushRegistries !== undefined ? 'pushRegistries' : 'pullRegistry',
+        'belongs to spec.registry of v0.2/v0.3 (DataPlaneApi.CORE_V1_PUSH, V1ALPHA1_PULL), removed in v0.4',
+        api === DataPlaneApi.V1ALPHA1_V0_17 ? 'list SecretReferences in imagePullSecretRefs and set secretStore' : 'add the pull secret to your ComponentTypes with ComponentTypePullSecret');
+    }
+    if (api === DataPlaneApi.V1ALPHA1_V1 && props.imagePullSecretRefs !== undefined) {
+      wrong('imagePullSecretRefs', `exists only in ${V0_17_RELEASES} and was removed in v1.0.0-rc.1`,
+        'add the pull secret to your ComponentTypes with ComponentTypePullSecret, or use DataPlaneApi.V1ALPHA1_V0_17 if the cluster runs v0.17');
+    }
+    return;
+  }
+  const agentOnly = (['clusterAgent', 'planeId', 'secretStore', 'imagePullSecretRefs'] as const).find(key => props[key] !== undefined);
+  if (agentOnly !== undefined) {
+    wrong(agentOnly, agentOnly === 'imagePullSecretRefs' ? `exists in ${V0_17_RELEASES}` : `exists from v0.9 (${V0_17_RELEASES}, ${V1_RELEASES})`,
+      'choose the DataPlaneApi of the release the cluster runs');
+  }
+  for (const key of ['kubernetesCluster', 'gateway'] as const) {
+    if (props[key] === undefined || props[key] === null) {
+      throw new ValidationError({
+        scope,
+        property: key,
+        problem: `is required by the DataPlane CRD of DataPlaneApi.${api.id}`,
+        fix: `pass ${key}, or choose DataPlaneApi.V1ALPHA1_V0_17 / V1ALPHA1_V1 if the cluster runs v0.9 or later`,
+      });
+    }
+  }
+}
+
 function checkShape(scope: IConstruct, props: DataPlaneProps): void {
   const api = props.api;
+  checkReleaseFields(scope, props);
+  if (isAgentShape(api)) {
+    return;
+  }
   if (api.registryShape === DataPlaneRegistryShape.PUSH && props.pullRegistry !== undefined) {
     throw new ValidationError({
       scope,

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import * as YAML from 'yaml';
-import { clusters } from '../../examples/09-many-clusters';
+import { clusters } from '../../examples/12-many-clusters';
 import { KubernetesReplicatorApplication } from '../../src';
 
 /** Runs the real `kubectl kustomize` over every manifest file in `dir`; returns its error output, or '' on success. */
