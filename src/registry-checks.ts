@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { ValidationError } from './errors';
 import { oncePerSynth, trackSynths } from './synth-pass';
+import { formatWarning, recordedWarnings } from './warnings';
 import {
   appPullDeclarations, checkRegistriesWithoutSecret, CoveragePolicy, examinationMessages, examineWorkload,
   hasExplicitPullCoverage, ImagePullReport, inventoryOf, isPodBearing,
@@ -32,6 +33,10 @@ const CHECKS_SYMBOL = Symbol.for('cdk8s-registries.RegistryChecks');
  * Opt out with a reason: `disablePullCoverage(reason)` for the app, `excludeWorkload(workload, reason)` for one
  * workload or a whole chart.
  *
+ * Warnings the constructs record (a registry key that works for some images but probably not the ones meant, ...)
+ * are reported here too, once per synth on stderr — never while constructs are built. Each has a code:
+ * `treatWarningAsError(code)` fails synth on it, `suppressWarning(code, reason)` silences it.
+ *
  * The checks run once per `app.synth()`, however many charts the app has.
  *
  * @see https://kubernetes.io/docs/concepts/containers/images/#specifying-imagepullsecrets-on-a-pod
@@ -56,6 +61,8 @@ export class RegistryChecks extends Construct {
 
   private readonly excluded = new Map<IConstruct, string>();
   private pullCoverageDisabledBecause?: string;
+  private readonly warningsAsErrors = new Set<string>();
+  private readonly suppressedWarnings = new Map<string, string>();
 
   private constructor(root: IConstruct) {
     super(root as Construct, CHECKS_ID);
@@ -117,6 +124,33 @@ export class RegistryChecks extends Construct {
     this.excluded.set(workload, reason);
   }
 
+  /**
+   * Fails synth on every warning with this code instead of printing it.
+   *
+   * @param code a warning code, e.g. `path-prefix` (printed with each warning)
+   */
+  public treatWarningAsError(code: string): void {
+    requireText(this, 'code', code);
+    this.warningsAsErrors.add(code);
+  }
+
+  /**
+   * Stops printing the warnings with this code.
+   *
+   * @param code a warning code, e.g. `docker-hub-alias`
+   * @param reason why the warning does not apply, for whoever reads the code next
+   */
+  public suppressWarning(code: string, reason: string): void {
+    requireText(this, 'code', code);
+    requireText(this, 'reason', reason);
+    this.suppressedWarnings.set(code, reason);
+  }
+
+  /** The warnings of the app as `[path] code: message`, suppressed ones left out. */
+  public warnings(): string[] {
+    return recordedWarnings(this.node.root).filter(w => !this.suppressedWarnings.has(w.code)).map(formatWarning);
+  }
+
   /** One report per container image of every workload the default pull-coverage check reads. */
   public pullReports(): ImagePullReport[] {
     const inventory = inventoryOf(this.node.root);
@@ -125,7 +159,20 @@ export class RegistryChecks extends Construct {
 
   private findProblems(): string[] {
     const objects = this.node.root.node.findAll().filter(ApiObject.isApiObject);
-    return [...duplicateObjectMessages(objects), ...this.pullCoverageMessages(objects)];
+    return [...this.reportWarnings(), ...duplicateObjectMessages(objects), ...this.pullCoverageMessages(objects)];
+  }
+
+  /** Prints the warnings (once per synth: this runs inside the synth's memo) and returns those that are errors. */
+  private reportWarnings(): string[] {
+    const errors: string[] = [];
+    for (const warning of recordedWarnings(this.node.root)) {
+      if (this.warningsAsErrors.has(warning.code)) {
+        errors.push(`${formatWarning(warning)} (a warning made an error with treatWarningAsError("${warning.code}"))`);
+      } else if (!this.suppressedWarnings.has(warning.code)) {
+        process.stderr.write(`warning: ${formatWarning(warning)}\n`);
+      }
+    }
+    return errors;
   }
 
   private pullCoverageMessages(objects: ApiObject[]): string[] {

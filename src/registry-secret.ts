@@ -310,7 +310,7 @@ const SOFT_KEY_WARNINGS = ['docker-hub-alias', 'trailing-slash', 'path-prefix'];
 function checkRegistryKey(scope: IConstruct, registry: string, property: string): void {
   for (const warning of DockerConfig.warningsForKey(registry)) {
     if (SOFT_KEY_WARNINGS.includes(warning.code)) {
-      warn(scope, `${property} "${registry}": ${warning.problem}. Fix: ${warning.fix}`);
+      warn(scope, warning.code, `${property} "${registry}": ${warning.problem}. Fix: ${warning.fix}`);
     } else {
       throw new ValidationError({ scope, property, value: registry, problem: warning.problem, fix: warning.fix });
     }

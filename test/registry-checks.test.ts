@@ -325,6 +325,58 @@ describe('one object per name in an app (one app is one cluster)', () => {
   });
 });
 
+describe('warnings are reported at synth, once, and each code can be an error or off', () => {
+  function appWithWarning(): { app: App; printed: string[]; restore: () => void } {
+    const printed: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: any) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const app = Testing.app();
+    for (const id of ['a', 'b', 'c']) {
+      new Chart(app, id, { namespace: `team-${id}` });
+    }
+    // A path-prefix key: works for quay.io/acme/... but also for quay.io/acme-other/...
+    new RegistrySecret(new Chart(app, 'platform', { namespace: 'shared' }), 'Pull', {
+      credentials: [RegistryCredentials.basic('quay.io/acme', 'robot', token())],
+    });
+    return { app, printed, restore: () => spy.mockRestore() };
+  }
+
+  test('nothing is printed while constructs are built; one line per warning per synth, however many charts', () => {
+    const { app, printed, restore } = appWithWarning();
+    try {
+      expect(printed).toEqual([]);
+      expect(RegistryChecks.of(app).warnings()).toEqual([expect.stringMatching(/^\[platform\/Pull\] path-prefix: credentials\[0\]\.registry "quay\.io\/acme"/)]);
+      app.synthYaml();
+      expect(printed).toHaveLength(1);
+      expect(printed[0]).toMatch(/^warning: \[platform\/Pull\] path-prefix: /);
+    } finally {
+      restore();
+    }
+  });
+
+  test('treatWarningAsError fails synth on it; suppressWarning silences it', () => {
+    const failing = appWithWarning();
+    try {
+      RegistryChecks.of(failing.app).treatWarningAsError('path-prefix');
+      expect(synthErrors(failing.app)[0]).toContain('[RegistryChecks] [platform/Pull] path-prefix: ');
+      expect(synthErrors(failing.app)[0]).toContain('treatWarningAsError("path-prefix")');
+    } finally {
+      failing.restore();
+    }
+    const quiet = appWithWarning();
+    try {
+      RegistryChecks.of(quiet.app).suppressWarning('path-prefix', 'acme owns every quay.io/acme* namespace');
+      quiet.app.synthYaml();
+      expect(quiet.printed).toEqual([]);
+      expect(RegistryChecks.of(quiet.app).warnings()).toEqual([]);
+    } finally {
+      quiet.restore();
+    }
+  });
+});
+
 describe('bad input', () => {
   test.each([
     ['addRegistriesWithoutSecret with a secret-needing registry', (c: RegistryChecks) => c.addRegistriesWithoutSecret([RegistryCredentials.githubToken('u', token())]), 'credentials[0]: needs a Secret'],
@@ -334,6 +386,8 @@ describe('bad input', () => {
     ['trustServiceAccount with a number as name', (c: RegistryChecks) => c.trustServiceAccount('team-a', 7 as any, 'r'), 'name: must be a non-empty string'],
     ['excludeWorkload with a string', (c: RegistryChecks) => c.excludeWorkload('Api' as any, 'r'), 'workload: is not a construct'],
     ['disablePullCoverage with a blank reason', (c: RegistryChecks) => c.disablePullCoverage('  '), 'reason: must be a non-empty string'],
+    ['suppressWarning without a reason', (c: RegistryChecks) => c.suppressWarning('path-prefix', '' as any), 'reason: must be a non-empty string'],
+    ['treatWarningAsError with a number', (c: RegistryChecks) => c.treatWarningAsError(3 as any), 'code: must be a non-empty string'],
   ])('%s', (_name, call, expected) => {
     const checks = RegistryChecks.of(Testing.app());
     const error = validationErrorOf(() => call(checks));
