@@ -49,6 +49,16 @@ export interface ValidationErrorProps {
  * `[chart/pull-secret] credentials[0].registry: "ghcr.io:443" has an explicit :443 port ... Fix: write "ghcr.io".`
  */
 export class ValidationError {
+  /**
+   * Whether `x` is a `ValidationError` of this library, also one thrown by another copy of the package (two versions
+   * in one `node_modules`, or a jsii runtime), where `instanceof` says no.
+   *
+   * @param x any value, e.g. a caught error
+   */
+  public static isValidationError(x: any): boolean {
+    return x !== null && typeof x === 'object' && x[VALIDATION_ERROR_BRAND] === true;
+  }
+
   /** Always `ValidationError`. */
   public readonly name: string;
   /** The full message: construct path, property, problem, value and fix. */
@@ -67,6 +77,7 @@ export class ValidationError {
   public readonly fix: string;
 
   constructor(props: ValidationErrorProps) {
+    Object.defineProperty(this, VALIDATION_ERROR_BRAND, { value: true });
     const constructPath = props.scope ? props.scope.node.path : '';
     const shownValue = showValue(props);
     const where = constructPath ? `[${constructPath}] ` : '';
@@ -81,6 +92,9 @@ export class ValidationError {
     this.fix = props.fix;
   }
 }
+
+// A brand shared by every copy of the package (Symbol.for is global), as aws-cdk-lib's errors do.
+const VALIDATION_ERROR_BRAND = Symbol.for('cdk8s-registries.ValidationError');
 
 // jsii cannot express a class that extends the built-in Error, so the prototype chain is joined at run time:
 // `err instanceof Error` holds, throw sites and test runners treat it as a normal error.

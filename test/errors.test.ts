@@ -27,4 +27,19 @@ describe('ValidationError', () => {
     const none = new ValidationError({ property: 'credentials', problem: 'is empty', fix: 'add one' });
     expect(none.message).toBe('credentials: is empty. Fix: add one');
   });
+
+  test('isValidationError recognizes errors of another copy of the package, where instanceof fails', () => {
+    let OtherCopy: typeof ValidationError | undefined;
+    jest.isolateModules(() => {
+      OtherCopy = require('../src/errors').ValidationError;
+    });
+    const foreign = new OtherCopy!({ property: 'name', problem: 'is bad', fix: 'fix it' });
+    expect(OtherCopy).not.toBe(ValidationError);
+    expect(foreign instanceof ValidationError).toBe(false);
+    expect(ValidationError.isValidationError(foreign)).toBe(true);
+    expect(ValidationError.isValidationError(new ValidationError({ property: 'x', problem: 'p', fix: 'f' }))).toBe(true);
+    for (const other of [new Error('x'), { name: 'ValidationError', message: 'x' }, null, undefined, 'ValidationError', 42]) {
+      expect(ValidationError.isValidationError(other)).toBe(false);
+    }
+  });
 });
