@@ -31,6 +31,7 @@ describe('ValidationError', () => {
   test('isValidationError recognizes errors of another copy of the package, where instanceof fails', () => {
     let OtherCopy: typeof ValidationError | undefined;
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a second module instance is the point
       OtherCopy = require('../src/errors').ValidationError;
     });
     const foreign = new OtherCopy!({ property: 'name', problem: 'is bad', fix: 'fix it' });
