@@ -120,8 +120,50 @@ function compileRe2(pattern: string): Re2Compilation {
   try {
     return { regex: RE2JS.compile(pattern) };
   } catch (e) {
-    return { error: (e as Error).message };
+    const error = (e as Error).message;
+    // Go accepts two groups of the same name (SubexpIndex documents it); re2js does not. Names do not change what
+    // matches, so the pattern is compiled again with the names made unique.
+    if (error.includes('duplicate capture group name')) {
+      return compileRe2(uniqueGroupNames(pattern));
+    }
+    return { error };
   }
+}
+
+/** `(?P<n>a)(?<n>b)` → `(?P<n_0>a)(?P<n_1>b)`, outside escapes, `\Q…\E` and classes. */
+function uniqueGroupNames(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  let count = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    const rest = pattern.slice(index, index + 4);
+    if (rest.startsWith('\\Q')) {
+      const end = pattern.indexOf('\\E', index + 2);
+      const stop = end < 0 ? pattern.length : end + 2;
+      out += pattern.slice(index, stop);
+      index = stop - 1;
+    } else if (pattern[index] === '\\') {
+      out += pattern.slice(index, index + 2);
+      index++;
+    } else if (inClass) {
+      out += pattern[index];
+      inClass = pattern[index] !== ']';
+    } else if (pattern[index] === '[') {
+      const literalClose = pattern.startsWith('^]', index + 1) ? 2 : pattern.startsWith(']', index + 1) ? 1 : 0;
+      out += pattern.slice(index, index + 1 + literalClose);
+      index += literalClose;
+      inClass = true;
+    } else {
+      const named = /^\(\?P?<(\w+)>/.exec(pattern.slice(index, index + 256));
+      if (named) {
+        out += `(?P<${named[1]}_${count++}>`;
+        index += named[0].length - 1;
+      } else {
+        out += pattern[index];
+      }
+    }
+  }
+  return out;
 }
 
 function compiledOnly(patterns: string[]): RE2JS[] {
