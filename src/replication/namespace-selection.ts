@@ -205,6 +205,8 @@ export interface MittwaldNamespaceSelectionOptions {
   /**
    * The replicator's `--exclude-namespaces` flag, when it runs with one: comma-separated RE2 patterns matched
    * anywhere in the name (not anchored, not trimmed); matching namespaces receive no pushed Secrets or ConfigMaps.
+   * A `ReplicatedPullSecret` counts this claim only when the `KubernetesReplicatorApplication` in the same App runs
+   * with exactly this value (checked at synthesis); the flag does not apply when the source is deleted.
    *
    * @default - the flag is not set
    */
@@ -221,7 +223,9 @@ export interface MittwaldNamespaceSelectionOptions {
 export interface ReflectorAutoOptions {
   /**
    * The `reflection-allowed-namespaces` value: comma-separated .NET regexes whose leftmost match must span the whole
-   * namespace name (no anchors are added).
+   * namespace name (no anchors are added). `ReplicatedPullSecret` accepts only the regex subset .NET and the
+   * JavaScript preview read alike: literals, `.`, `^`, `$`, `\d \w \s`, classes, groups `( )` and `(?: )`, `|` and
+   * quantifiers.
    *
    * @default - unset
    */

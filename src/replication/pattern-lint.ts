@@ -52,7 +52,10 @@ export enum ReplicateToFindingSeverity {
 export interface ReplicateToFinding {
   /** What kind of problem it is. */
   readonly code: ReplicateToFindingCode;
-  /** The entry concerned, trimmed (for a split `{m,n}` quantifier: both halves joined again). */
+  /**
+   * The entry concerned, trimmed (for a split `{m,n}` quantifier: both halves joined again; a very long entry
+   * shortened, with its length).
+   */
   readonly entry: string;
   /** What is wrong, in a sentence that names the entry. */
   readonly problem: string;
