@@ -55,7 +55,17 @@ export class MittwaldReplicateTo {
    * @param value the `replicate-to` annotation value
    */
   public static parse(value: string): MittwaldReplicateTo {
-    return new MittwaldReplicateTo(value);
+    // Parsing is pure and compiling a long pattern is slow; the construct, its lint and the preview parse the same
+    // values several times.
+    let parsed = PARSED.get(value);
+    if (parsed === undefined) {
+      parsed = new MittwaldReplicateTo(value);
+      if (PARSED.size >= PARSED_CACHE_SIZE) {
+        PARSED.delete(PARSED.keys().next().value!);
+      }
+      PARSED.set(value, parsed);
+    }
+    return parsed;
   }
 
   /** The annotation value as given. */
@@ -68,18 +78,18 @@ export class MittwaldReplicateTo {
   public readonly invalidEntries: string[];
 
   private readonly createMatchers: RE2JS[];
-  private readonly deleteMatchers: RE2JS[];
+  private readonly trimmedEntries: string[];
+  private deleteMatchers?: RE2JS[];
 
   private constructor(value: string) {
     this.value = value;
     const trimmed = value.split(',').map(goTrimSpace);
-    this.entries = trimmed.map(entry => {
-      const anchoredRegex = anchorTextually(entry);
-      return { entry, anchoredRegex, error: compileRe2(anchoredRegex).error };
-    });
+    const compiled = trimmed.map(entry => ({ entry, anchoredRegex: anchorTextually(entry) }))
+      .map(entry => ({ ...entry, ...compileRe2(entry.anchoredRegex) }));
+    this.entries = compiled.map(({ entry, anchoredRegex, error }) => (error === undefined ? { entry, anchoredRegex } : { entry, anchoredRegex, error }));
     this.invalidEntries = this.entries.filter(entry => entry.error !== undefined).map(entry => entry.entry);
-    this.createMatchers = compiledOnly(this.entries.map(entry => entry.anchoredRegex));
-    this.deleteMatchers = compiledOnly(trimmed);
+    this.createMatchers = compiled.map(entry => entry.regex).filter((regex): regex is RE2JS => regex !== undefined);
+    this.trimmedEntries = trimmed;
   }
 
   /**
@@ -100,9 +110,13 @@ export class MittwaldReplicateTo {
    * @param namespace the namespace name
    */
   public matchesOnDelete(namespace: string): boolean {
+    this.deleteMatchers ??= compiledOnly(this.trimmedEntries);
     return this.deleteMatchers.some(matcher => matcher.test(namespace));
   }
 }
+
+const PARSED_CACHE_SIZE = 64;
+const PARSED = new Map<string, MittwaldReplicateTo>();
 
 /** `BuildStrictRegex`: `^` unless the entry starts with one, `$` unless it ends with one, nothing else. */
 function anchorTextually(entry: string): string {

@@ -251,12 +251,14 @@ function checkEntry(entry: string, options: ReplicateToCheckOptions): ReplicateT
     return [invalidRegexFinding(entry, error)];
   }
   const tokens = tokenizeRe2(entry);
+  const neverMatches = neverMatchesFindings(entry, tokens);
   return [
-    ...neverMatchesFindings(entry, tokens),
+    ...neverMatches,
     ...leadingStarFindings(entry, tokens),
     ...globFindings(entry, tokens),
     ...alternationFindings(entry, tokens),
-    ...reachFindings(entry, options),
+    // An entry that can match no name reaches nothing; skipping the reach also spares matching a huge literal.
+    ...(neverMatches.length > 0 ? [] : reachFindings(entry, options)),
   ];
 }
 
