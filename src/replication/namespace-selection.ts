@@ -86,7 +86,8 @@ export class MittwaldReplicateTo {
     const trimmed = value.split(',').map(goTrimSpace);
     const compiled = trimmed.map(entry => ({ entry, anchoredRegex: anchorTextually(entry) }))
       .map(entry => ({ ...entry, ...compileRe2(entry.anchoredRegex) }));
-    this.entries = compiled.map(({ entry, anchoredRegex, error }) => (error === undefined ? { entry, anchoredRegex } : { entry, anchoredRegex, error }));
+    this.entries = compiled.map(({ entry, anchoredRegex, error }) =>
+      (error === undefined ? { entry, anchoredRegex } : { entry, anchoredRegex, error }));
     this.invalidEntries = this.entries.filter(entry => entry.error !== undefined).map(entry => entry.entry);
     this.createMatchers = compiled.map(entry => entry.regex).filter((regex): regex is RE2JS => regex !== undefined);
     this.trimmedEntries = trimmed;
