@@ -16,6 +16,30 @@ export const PURPOSE_LABEL = 'cdk8s-registries/purpose';
 /** Annotation listing the registries (`auths` keys) a registry secret holds credentials for. */
 export const REGISTRIES_ANNOTATION = 'cdk8s-registries/registries';
 
+/**
+ * Where `ReplicatedPullSecret` hands its checked replication annotations to `RegistrySecret`: a symbol, so no props
+ * object a user writes (in TypeScript or JavaScript) can carry them past `refuseReplicationAnnotations`.
+ * @internal
+ */
+export const CHECKED_REPLICATION_ANNOTATIONS = Symbol('cdk8s-registries.checkedReplicationAnnotations');
+
+const REPLICATION_ANNOTATION_PREFIXES = ['replicator.v1.mittwald.de/', 'reflector.v1.k8s.emberstack.com/'];
+
+/** A replication annotation on a plain registry secret would copy the credential without any check on where to. */
+function refuseReplicationAnnotations(scope: IConstruct, annotations: { [key: string]: string } | undefined): void {
+  const key = Object.keys(annotations ?? {})
+    .find(candidate => REPLICATION_ANNOTATION_PREFIXES.some(prefix => candidate.toLowerCase().startsWith(prefix)));
+  if (key !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: `annotations["${key}"]`,
+      value: String(annotations![key]),
+      problem: 'is a replication annotation, which would copy the credential into other namespaces without any check on which ones',
+      fix: 'use ReplicatedPullSecret and set its targets instead, e.g. targets: NamespaceSelection.mittwaldReplicateTo("dp-.*"); it refuses system and controller namespaces',
+    });
+  }
+}
+
 /** The default sync wave of registry secrets: before the workloads and custom resources that use them. */
 const SECRET_WAVE = -1;
 
@@ -107,7 +131,8 @@ export interface RegistrySecretProps {
   readonly labels?: { [key: string]: string };
 
   /**
-   * Extra annotations for the Secret (for example replication annotations).
+   * Extra annotations for the Secret. Replication annotations (mittwald `replicator.v1.mittwald.de/*`, reflector
+   * `reflector.v1.k8s.emberstack.com/*`) are refused here: use `ReplicatedPullSecret`, which checks where the copies go.
    *
    * @default - only the registries annotation
    */
@@ -176,13 +201,18 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
       : defaultDelivery(this, this.credentials.flatMap(c => c.valueSources), 'credentials'));
     this.deliveryKind = delivery.kind;
 
+    refuseReplicationAnnotations(this, props.annotations);
     const rendered = delivery._render({
       scope: this,
       name: this.name,
       namespace: this.namespace,
       credentials: this.credentials,
       secretLabels: { ...props.labels, [PURPOSE_LABEL]: this.purpose },
-      secretAnnotations: { ...props.annotations, [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(',') },
+      secretAnnotations: {
+        ...props.annotations,
+        ...(props as { [CHECKED_REPLICATION_ANNOTATIONS]?: { [key: string]: string } })[CHECKED_REPLICATION_ANNOTATIONS],
+        [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(','),
+      },
     });
     const isCustomResource = this.deliveryKind !== SecretDeliveryKind.PLAIN_SECRET;
     const requiredOptions = isCustomResource ? [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE] : [];

@@ -1,6 +1,8 @@
 import { RE2JS } from 're2js';
-import { ValidationError } from '../errors';
+import { dotnetTrim, goTrimSpace, MAX_ANNOTATION_BYTES, nonPrintableAscii, shownEntry } from './consumer-text';
 import { LabelSelector, LabelSelectorOperator, LabelSelectorSpec } from './label-selector';
+import { javascriptReadsDifferently, PatternProblem, reflectorRegexProblem } from './reflector-regex';
+import { ValidationError } from '../errors';
 
 /**
  * A namespace as the replication backends see it: its name and labels.
@@ -21,7 +23,7 @@ export interface NamespaceInfo {
  * One entry of a `replicator.v1.mittwald.de/replicate-to` value, as mittwald/kubernetes-replicator compiles it.
  */
 export interface MittwaldPatternEntry {
-  /** The entry as written, with surrounding whitespace trimmed. */
+  /** The entry as written, with surrounding whitespace trimmed as Go's `strings.TrimSpace` does. */
   readonly entry: string;
 
   /** The regular expression compiled when copies are pushed: `^` and `$` added textually unless already there. */
@@ -38,7 +40,8 @@ export interface MittwaldPatternEntry {
 /**
  * A parsed `replicator.v1.mittwald.de/replicate-to` value with mittwald/kubernetes-replicator v2.12.4 semantics.
  *
- * The value is split on `,` only and each entry trimmed. When pushing, each entry is anchored textually (`^` + entry +
+ * The value is split on `,` only and each entry trimmed with Go `strings.TrimSpace` semantics (NEL and no-break spaces
+ * are stripped, U+FEFF is kept). When pushing, each entry is anchored textually (`^` + entry +
  * `$`, no grouping, so a top-level `|` escapes the anchors) and compiled as Go RE2; entries that do not compile are
  * skipped. When the source is deleted, entries are matched unanchored instead, so an empty entry then matches every
  * namespace.
@@ -52,7 +55,17 @@ export class MittwaldReplicateTo {
    * @param value the `replicate-to` annotation value
    */
   public static parse(value: string): MittwaldReplicateTo {
-    return new MittwaldReplicateTo(value);
+    // Parsing is pure and compiling a long pattern is slow; the construct, its lint and the preview parse the same
+    // values several times.
+    let parsed = PARSED.get(value);
+    if (parsed === undefined) {
+      parsed = new MittwaldReplicateTo(value);
+      if (PARSED.size >= PARSED_CACHE_SIZE) {
+        PARSED.delete(PARSED.keys().next().value!);
+      }
+      PARSED.set(value, parsed);
+    }
+    return parsed;
   }
 
   /** The annotation value as given. */
@@ -65,18 +78,19 @@ export class MittwaldReplicateTo {
   public readonly invalidEntries: string[];
 
   private readonly createMatchers: RE2JS[];
-  private readonly deleteMatchers: RE2JS[];
+  private readonly trimmedEntries: string[];
+  private deleteMatchers?: RE2JS[];
 
   private constructor(value: string) {
     this.value = value;
-    const trimmed = value.split(',').map(entry => entry.trim());
-    this.entries = trimmed.map(entry => {
-      const anchoredRegex = anchorTextually(entry);
-      return { entry, anchoredRegex, error: compileRe2(anchoredRegex).error };
-    });
+    const trimmed = value.split(',').map(goTrimSpace);
+    const compiled = trimmed.map(entry => ({ entry, anchoredRegex: anchorTextually(entry) }))
+      .map(entry => ({ ...entry, ...compileRe2(entry.anchoredRegex) }));
+    this.entries = compiled.map(({ entry, anchoredRegex, error }) =>
+      (error === undefined ? { entry, anchoredRegex } : { entry, anchoredRegex, error }));
     this.invalidEntries = this.entries.filter(entry => entry.error !== undefined).map(entry => entry.entry);
-    this.createMatchers = compiledOnly(this.entries.map(entry => entry.anchoredRegex));
-    this.deleteMatchers = compiledOnly(trimmed);
+    this.createMatchers = compiled.map(entry => entry.regex).filter((regex): regex is RE2JS => regex !== undefined);
+    this.trimmedEntries = trimmed;
   }
 
   /**
@@ -97,9 +111,13 @@ export class MittwaldReplicateTo {
    * @param namespace the namespace name
    */
   public matchesOnDelete(namespace: string): boolean {
+    this.deleteMatchers ??= compiledOnly(this.trimmedEntries);
     return this.deleteMatchers.some(matcher => matcher.test(namespace));
   }
 }
+
+const PARSED_CACHE_SIZE = 64;
+const PARSED = new Map<string, MittwaldReplicateTo>();
 
 /** `BuildStrictRegex`: `^` unless the entry starts with one, `$` unless it ends with one, nothing else. */
 function anchorTextually(entry: string): string {
@@ -117,8 +135,50 @@ function compileRe2(pattern: string): Re2Compilation {
   try {
     return { regex: RE2JS.compile(pattern) };
   } catch (e) {
-    return { error: (e as Error).message };
+    const error = (e as Error).message;
+    // Go accepts two groups of the same name (SubexpIndex documents it); re2js does not. Names do not change what
+    // matches, so the pattern is compiled again with the names made unique.
+    if (error.includes('duplicate capture group name')) {
+      return compileRe2(uniqueGroupNames(pattern));
+    }
+    return { error };
   }
+}
+
+/** `(?P<n>a)(?<n>b)` → `(?P<n_0>a)(?P<n_1>b)`, outside escapes, `\Q…\E` and classes. */
+function uniqueGroupNames(pattern: string): string {
+  let out = '';
+  let inClass = false;
+  let count = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    const rest = pattern.slice(index, index + 4);
+    if (rest.startsWith('\\Q')) {
+      const end = pattern.indexOf('\\E', index + 2);
+      const stop = end < 0 ? pattern.length : end + 2;
+      out += pattern.slice(index, stop);
+      index = stop - 1;
+    } else if (pattern[index] === '\\') {
+      out += pattern.slice(index, index + 2);
+      index++;
+    } else if (inClass) {
+      out += pattern[index];
+      inClass = pattern[index] !== ']';
+    } else if (pattern[index] === '[') {
+      const literalClose = pattern.startsWith('^]', index + 1) ? 2 : pattern.startsWith(']', index + 1) ? 1 : 0;
+      out += pattern.slice(index, index + 1 + literalClose);
+      index += literalClose;
+      inClass = true;
+    } else {
+      const named = /^\(\?P?<(\w+)>/.exec(pattern.slice(index, index + 256));
+      if (named) {
+        out += `(?P<${named[1]}_${count++}>`;
+        index += named[0].length - 1;
+      } else {
+        out += pattern[index];
+      }
+    }
+  }
+  return out;
 }
 
 function compiledOnly(patterns: string[]): RE2JS[] {
@@ -160,6 +220,8 @@ export interface MittwaldNamespaceSelectionOptions {
   /**
    * The replicator's `--exclude-namespaces` flag, when it runs with one: comma-separated RE2 patterns matched
    * anywhere in the name (not anchored, not trimmed); matching namespaces receive no pushed Secrets or ConfigMaps.
+   * A `ReplicatedPullSecret` counts this claim only when the `KubernetesReplicatorApplication` in the same App runs
+   * with exactly this value (checked at synthesis); the flag does not apply when the source is deleted.
    *
    * @default - the flag is not set
    */
@@ -176,7 +238,9 @@ export interface MittwaldNamespaceSelectionOptions {
 export interface ReflectorAutoOptions {
   /**
    * The `reflection-allowed-namespaces` value: comma-separated .NET regexes whose leftmost match must span the whole
-   * namespace name (no anchors are added).
+   * namespace name (no anchors are added). `ReplicatedPullSecret` accepts only the regex subset .NET and the
+   * JavaScript preview read alike: literals, `.`, `^`, `$`, `\d \w \s`, classes, groups `( )` and `(?: )`, `|` and
+   * quantifiers.
    *
    * @default - unset
    */
@@ -308,6 +372,73 @@ export abstract class NamespaceSelection {
   public preview(namespaces: NamespaceInfo[], sourceNamespace: string): string[] {
     return namespaces.filter(namespace => this.receives(namespace, sourceNamespace)).map(namespace => namespace.name);
   }
+
+  /**
+   * The controller's namespace exclusion this selection claims (mittwald `--exclude-namespaces`).
+   *
+   * @internal
+   */
+  public _controllerExcludeNamespaces(): string | undefined {
+    return undefined;
+  }
+
+  /**
+   * The same selection without the controller exclusion claim, to judge what it reaches when the claim is not true.
+   *
+   * @internal
+   */
+  public _withoutControllerExclusions(): NamespaceSelection {
+    return this;
+  }
+
+  /**
+   * Whether mittwald deletes or strips a same-named object in this namespace when the source is deleted.
+   *
+   * @internal
+   */
+  public _matchesOnDelete(_namespace: string): boolean {
+    return false;
+  }
+
+  /**
+   * Reflector name-list entries outside the regex subset both .NET and the preview read alike.
+   *
+   * @internal
+   */
+  public _patternProblems(): PatternProblem[] {
+    return [];
+  }
+}
+
+/**
+ * Controllers read replication values byte by byte after go-yaml has parsed them; anything outside printable ASCII
+ * (NEL, no-break spaces, U+FEFF, smart quotes, tabs, line breaks) is folded, trimmed or kept differently by go-yaml,
+ * Go, .NET and JavaScript, so the preview could not tell what the controller matches.
+ */
+function requireReadableText(value: string | undefined, property: string): void {
+  if (value === undefined) {
+    return;
+  }
+  if (typeof value !== 'string') {
+    throw new ValidationError({ property, value: String(value), problem: `must be a string, got ${typeof value}`, fix: 'pass the annotation value as a string, e.g. "dp-.*"' });
+  }
+  if (Buffer.byteLength(value) > MAX_ANNOTATION_BYTES) {
+    throw new ValidationError({
+      property,
+      value: shownEntry(value),
+      problem: `is ${Buffer.byteLength(value)} bytes long; the API server refuses annotations over ${MAX_ANNOTATION_BYTES} bytes in total`,
+      fix: 'select the namespaces by a short pattern such as "dp-.*" or by a label',
+    });
+  }
+  const character = nonPrintableAscii(value);
+  if (character !== undefined) {
+    throw new ValidationError({
+      property,
+      value: JSON.stringify(value).slice(1, -1),
+      problem: `holds the character ${character}, which go-yaml, Go, .NET and JavaScript fold, trim or keep differently, so what the controller matches cannot be previewed`,
+      fix: 'retype the value using printable ASCII only (letters, digits, "-", ".", "*", ",", spaces…); namespace names never hold other characters',
+    });
+  }
 }
 
 class MittwaldSelection extends NamespaceSelection {
@@ -318,6 +449,9 @@ class MittwaldSelection extends NamespaceSelection {
 
   constructor(private readonly options: MittwaldNamespaceSelectionOptions) {
     super();
+    requireReadableText(options.replicateTo, 'replicateTo');
+    requireReadableText(options.replicateToMatching, 'replicateToMatching');
+    requireReadableText(options.controllerExcludeNamespaces, 'controllerExcludeNamespaces');
     if (options.replicateTo === undefined && options.replicateToMatching === undefined) {
       throw new ValidationError({
         property: 'replicateTo',
@@ -340,6 +474,23 @@ class MittwaldSelection extends NamespaceSelection {
     }
     const byName = this.replicateTo?.matchesOnCreate(namespace.name) ?? false;
     return byName || (this.replicateToMatching?.matches(namespace.labels ?? {}) ?? false);
+  }
+
+  /** @internal */
+  public _controllerExcludeNamespaces(): string | undefined {
+    return this.options.controllerExcludeNamespaces;
+  }
+
+  /** @internal */
+  public _withoutControllerExclusions(): NamespaceSelection {
+    return this.options.controllerExcludeNamespaces === undefined
+      ? this
+      : new MittwaldSelection({ replicateTo: this.options.replicateTo, replicateToMatching: this.options.replicateToMatching });
+  }
+
+  /** @internal */
+  public _matchesOnDelete(namespace: string): boolean {
+    return this.replicateTo?.matchesOnDelete(namespace) ?? false;
   }
 
   public sourceAnnotations(): { [key: string]: string } {
@@ -366,10 +517,13 @@ class ReflectorNamespaceMatch {
   private readonly patterns: string[];
   private readonly selector?: LabelSelector;
   private readonly compiled = new Map<string, RegExp>();
+  /** The first entry outside the shared regex subset, if any. */
+  public readonly problem?: PatternProblem;
 
   constructor(private readonly patternList: string, private readonly patternProperty: string,
     private readonly selectorText: string, selectorProperty: string) {
-    this.patterns = patternList.split(',').filter(entry => entry.trim() !== '').map(entry => entry.trim());
+    this.patterns = patternList.split(',').map(dotnetTrim).filter(entry => entry !== '');
+    this.problem = this.findProblem();
     if (selectorText !== '') {
       this.selector = LabelSelector.parse(selectorText, selectorProperty);
       requireReflectorReadsSame(this.selector, selectorText, selectorProperty);
@@ -386,7 +540,20 @@ class ReflectorNamespaceMatch {
     return this.selector?.matches(namespace.labels ?? {}) ?? false;
   }
 
-  /** .NET `Regex.Match` approximated by JavaScript `RegExp`: both return the leftmost, first-alternative match. */
+  private findProblem(): PatternProblem | undefined {
+    for (const pattern of this.patterns) {
+      const outside = reflectorRegexProblem(pattern) ?? compileProblem(pattern);
+      if (outside !== undefined) {
+        return { property: this.patternProperty, value: this.patternList, ...outside };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * .NET `Regex.Match` previewed with JavaScript `RegExp` on the shared subset (see `reflectorRegexProblem`): both
+   * return the leftmost, first-alternative match.
+   */
   private spansWholeName(pattern: string, name: string): boolean {
     const match = this.regex(pattern).exec(name);
     return match !== null && match[0].length === name.length;
@@ -401,17 +568,37 @@ class ReflectorNamespaceMatch {
     return regex;
   }
 
+  /**
+   * The preview refuses only what JavaScript cannot read like .NET; `ReplicatedPullSecret` refuses every entry outside
+   * the narrower subset of `reflectorRegexProblem`.
+   */
   private compile(pattern: string): RegExp {
-    try {
-      return new RegExp(pattern);
-    } catch (e) {
+    const differs = javascriptReadsDifferently(pattern);
+    const problem = differs !== undefined
+      ? { problem: `"${shownEntry(pattern)}" uses ${differs}, which .NET and JavaScript do not read alike`, fix: reflectorRegexProblem(pattern)?.fix ?? 'rewrite it with plain classes and groups' }
+      : compileProblem(pattern);
+    if (problem !== undefined) {
       throw new ValidationError({
         property: this.patternProperty,
-        value: this.patternList,
-        problem: `the entry "${pattern}" is not a valid regex (${(e as Error).message}); the reflector throws on it and stops evaluating the list`,
-        fix: 'fix or remove the entry; inline options such as (?i) cannot be previewed here, spell both cases out instead (e.g. [Dd][Pp]-.*)',
+        value: shownEntry(this.patternList),
+        problem: `${problem.problem}; the reflector may also throw on it and stop evaluating the list`,
+        fix: `fix or remove the entry: ${problem.fix}`,
       });
     }
+    return new RegExp(pattern);
+  }
+}
+
+/** V8 parses a RegExp when it is created but compiles it at first use, where a huge one throws a SyntaxError. */
+function compileProblem(pattern: string): { problem: string; fix: string } | undefined {
+  try {
+    new RegExp(pattern).exec('dp-probe');
+    return undefined;
+  } catch (e) {
+    return {
+      problem: `"${shownEntry(pattern)}" cannot be compiled for the preview (${shownEntry((e as Error).message)})`,
+      fix: 'shorten the pattern; select by a short pattern such as "dp-.*" or by a label',
+    };
   }
 }
 
@@ -445,6 +632,9 @@ class ReflectorSelection extends NamespaceSelection {
 
   constructor(private readonly options: ReflectorAutoOptions) {
     super();
+    for (const property of ['allowedNamespaces', 'allowedNamespacesSelector', 'autoNamespaces', 'autoNamespacesSelector', 'watcherExcludedNamespaces'] as const) {
+      requireReadableText(options[property], property);
+    }
     this.allowed = new ReflectorNamespaceMatch(options.allowedNamespaces ?? '', 'allowedNamespaces',
       options.allowedNamespacesSelector ?? '', 'allowedNamespacesSelector');
     this.auto = new ReflectorNamespaceMatch(options.autoNamespaces ?? '', 'autoNamespaces',
@@ -457,6 +647,11 @@ class ReflectorSelection extends NamespaceSelection {
       return false;
     }
     return this.allowed.matches(namespace) && this.auto.matches(namespace);
+  }
+
+  /** @internal */
+  public _patternProblems(): PatternProblem[] {
+    return [this.allowed.problem, this.auto.problem].filter((problem): problem is PatternProblem => problem !== undefined);
   }
 
   public sourceAnnotations(): { [key: string]: string } {
@@ -483,7 +678,7 @@ class ReflectorSelection extends NamespaceSelection {
 
 /** The reflector's watcher globs: comma list, trimmed, lower-cased, `*` and `?` wildcards, anchored at both ends. */
 function globsToRegexes(globs: string): RegExp[] {
-  return globs.split(',').map(glob => glob.trim().toLowerCase()).filter(glob => glob !== '').map(glob => {
+  return globs.split(',').map(glob => dotnetTrim(glob).toLowerCase()).filter(glob => glob !== '').map(glob => {
     const body = glob.split('').map(character => {
       if (character === '*') {
         return '.*';

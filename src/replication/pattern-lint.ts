@@ -1,12 +1,16 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { GO_WHITE_SPACE_RUN, goTrimSpace, nonPrintableAscii, shownEntry } from './consumer-text';
 import { MittwaldReplicateTo } from './namespace-selection';
+import { protectedNamespaces } from './protected-namespaces';
 
 /**
  * What a `replicate-to` finding is about.
  */
 export enum ReplicateToFindingCode {
+  /** A character outside printable ASCII (NEL, no-break space, U+FEFF, smart quotes, tabs…) that go-yaml, Go and JavaScript read differently. */
+  INVISIBLE_CHARACTER = 'invisible-character',
   /** The entry is not Go RE2 (look-around, back-references, unbalanced parentheses…); the replicator skips it. */
   INVALID_REGEX = 'invalid-regex',
   /** The value is empty or has an empty entry (trailing, leading or doubled comma). */
@@ -23,6 +27,11 @@ export enum ReplicateToFindingCode {
   NEVER_MATCHES = 'never-matches',
   /** The entry matches a system namespace such as `kube-system` or `default`. */
   MATCHES_SYSTEM_NAMESPACE = 'matches-system-namespace',
+  /**
+   * When the source is deleted, mittwald matches the entry unanchored, so it reaches protected namespaces the entry
+   * does not match when copying (e.g. `cert` reaches `cert-manager`), deleting or stripping same-named objects there.
+   */
+  DELETE_MATCHES_SYSTEM_NAMESPACE = 'delete-matches-system-namespace',
   /** The entry matches the source's own namespace: skipped by the replicator, but a sign of a too-broad pattern. */
   MATCHES_SOURCE_NAMESPACE = 'matches-source-namespace',
 }
@@ -43,7 +52,10 @@ export enum ReplicateToFindingSeverity {
 export interface ReplicateToFinding {
   /** What kind of problem it is. */
   readonly code: ReplicateToFindingCode;
-  /** The entry concerned, trimmed (for a split `{m,n}` quantifier: both halves joined again). */
+  /**
+   * The entry concerned, trimmed (for a split `{m,n}` quantifier: both halves joined again; a very long entry
+   * shortened, with its length).
+   */
   readonly entry: string;
   /** What is wrong, in a sentence that names the entry. */
   readonly problem: string;
@@ -51,6 +63,12 @@ export interface ReplicateToFinding {
   readonly fix: string;
   /** How serious it is. */
   readonly severity: ReplicateToFindingSeverity;
+  /**
+   * The protected namespaces reached, for the `matches-system-namespace` and `delete-matches-system-namespace` codes.
+   *
+   * @default - none
+   */
+  readonly namespaces?: string[];
 }
 
 /**
@@ -65,9 +83,11 @@ export interface ReplicateToCheckOptions {
   readonly sourceNamespace?: string;
 
   /**
-   * Namespaces that must never receive a copy.
+   * Namespaces that must never receive a copy, in addition to the default protected namespaces (Kubernetes system
+   * namespaces and controller namespaces, see `ReplicatedPullSecret.DEFAULT_PROTECTED_NAMESPACES`). The list only
+   * adds; it never removes a default.
    *
-   * @default ['kube-system', 'kube-public', 'kube-node-lease', 'default']
+   * @default - only the default protected namespaces
    */
   readonly systemNamespaces?: string[];
 }
@@ -84,11 +104,20 @@ export interface ReplicateToValidateOptions extends ReplicateToCheckOptions {
   readonly allowGlobLike?: boolean;
 
   /**
-   * Accept entries that match a system namespace (e.g. `.*`).
+   * Protected namespaces that may be reached, each named: an entry reaching a protected namespace not listed here is
+   * refused.
    *
-   * @default false
+   * @default - none
    */
-  readonly allowSystemNamespaces?: boolean;
+  readonly allowedProtectedNamespaces?: string[];
+
+  /**
+   * Namespaces the replicator's `--exclude-namespaces` flag keeps out when copying, as verified by the caller against
+   * the replicator install: not reported as reached when copying (the flag does not apply when the source is deleted).
+   *
+   * @default - none
+   */
+  readonly controllerExcludedNamespaces?: string[];
 
   /**
    * Accept entries that match the source namespace.
@@ -97,8 +126,6 @@ export interface ReplicateToValidateOptions extends ReplicateToCheckOptions {
    */
   readonly allowSourceNamespace?: boolean;
 }
-
-const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
 
 /**
  * Checks a `replicator.v1.mittwald.de/replicate-to` value before it ships: the mistakes that make the replicator
@@ -115,10 +142,10 @@ export class ReplicateToLint {
    */
   public static check(value: string, options: ReplicateToCheckOptions = {}): ReplicateToFinding[] {
     const entries = value.split(',');
-    const findings: ReplicateToFinding[] = [];
+    const findings: ReplicateToFinding[] = invisibleCharacterFindings(value);
     for (let index = 0; index < entries.length; index++) {
-      const entry = entries[index].trim();
-      const next = entries[index + 1]?.trim();
+      const entry = goTrimSpace(entries[index]);
+      const next = entries[index + 1] === undefined ? undefined : goTrimSpace(entries[index + 1]);
       if (next !== undefined && isSplitQuantifier(entry, next)) {
         findings.push(splitQuantifierFinding(entry, next));
         index++;
@@ -145,7 +172,7 @@ export class ReplicateToLint {
     throw new ValidationError({
       scope,
       property,
-      value,
+      value: shownEntry(value),
       problem: blocking.map(finding => finding.problem).join('; '),
       fix: blocking.map(fixWithOptOut).join('; '),
     });
@@ -154,23 +181,56 @@ export class ReplicateToLint {
 
 const OPT_OUTS: { [code: string]: keyof ReplicateToValidateOptions } = {
   [ReplicateToFindingCode.GLOB_LIKE]: 'allowGlobLike',
-  [ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE]: 'allowSystemNamespaces',
+  [ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE]: 'allowedProtectedNamespaces',
+  [ReplicateToFindingCode.DELETE_MATCHES_SYSTEM_NAMESPACE]: 'allowedProtectedNamespaces',
   [ReplicateToFindingCode.MATCHES_SOURCE_NAMESPACE]: 'allowSourceNamespace',
 };
 
+/** The protected namespaces of a finding that no opt-in covers. */
+function unallowedNamespaces(finding: ReplicateToFinding, options: ReplicateToValidateOptions): string[] {
+  const allowed = new Set(options.allowedProtectedNamespaces ?? []);
+  const excluded = finding.code === ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE ? new Set(options.controllerExcludedNamespaces ?? []) : new Set();
+  return (finding.namespaces ?? []).filter(name => !allowed.has(name) && !excluded.has(name));
+}
+
 function isAllowed(finding: ReplicateToFinding, options: ReplicateToValidateOptions): boolean {
+  if (finding.namespaces !== undefined) {
+    return unallowedNamespaces(finding, options).length === 0;
+  }
   const optOut = OPT_OUTS[finding.code];
   return finding.severity === ReplicateToFindingSeverity.WARNING && optOut !== undefined && options[optOut] === true;
 }
 
 function fixWithOptOut(finding: ReplicateToFinding): string {
   const optOut = OPT_OUTS[finding.code];
-  return optOut === undefined ? finding.fix : `${finding.fix} (or set ${optOut}: true if this is intended)`;
+  if (optOut === undefined) {
+    return finding.fix;
+  }
+  return finding.namespaces !== undefined
+    ? `${finding.fix} (or name each namespace in ${optOut} if this is intended)`
+    : `${finding.fix} (or set ${optOut}: true if this is intended)`;
 }
 
-function makeFinding(code: ReplicateToFindingCode, entry: string, problem: string, fix: string): ReplicateToFinding {
+/** Longest problem or fix text a finding carries: a huge entry must not turn into a huge message. */
+const MAX_TEXT = 600;
+
+function makeFinding(code: ReplicateToFindingCode, entry: string, problem: string, fix: string, namespaces?: string[]): ReplicateToFinding {
   const severity = OPT_OUTS[code] === undefined ? ReplicateToFindingSeverity.ERROR : ReplicateToFindingSeverity.WARNING;
-  return { code, entry, problem, fix, severity };
+  const short = (text: string) => {
+    const abbreviated = entry.length > 120 ? text.split(entry).join(shownEntry(entry)) : text;
+    return abbreviated.length > MAX_TEXT ? `${abbreviated.slice(0, MAX_TEXT)}…` : abbreviated;
+  };
+  return { code, entry: shownEntry(entry), problem: short(problem), fix: short(fix), ...(namespaces ? { namespaces } : {}), severity };
+}
+
+function invisibleCharacterFindings(value: string): ReplicateToFinding[] {
+  const character = nonPrintableAscii(value);
+  if (character === undefined) {
+    return [];
+  }
+  return [makeFinding(ReplicateToFindingCode.INVISIBLE_CHARACTER, value,
+    `the value holds the character ${character}; go-yaml folds or keeps it, Go's TrimSpace and JavaScript's trim strip different sets, so the replicator may match something else than the pattern shows`,
+    'retype the value using printable ASCII only')];
 }
 
 /** The checks for one entry; each stage stops when the entry is too broken for the later ones to say anything useful. */
@@ -180,7 +240,7 @@ function checkEntry(entry: string, options: ReplicateToCheckOptions): ReplicateT
       'an empty entry (empty value, or a leading, trailing or doubled comma) matches no namespace when copying, but EVERY namespace when the source is deleted, so same-named objects in all namespaces are then deleted or stripped of the replicated keys',
       'remove the empty entry and the extra comma')];
   }
-  const words = entry.split(/\s+/);
+  const words = entry.split(GO_WHITE_SPACE_RUN);
   if (words.length > 1) {
     return [makeFinding(ReplicateToFindingCode.SPACE_SEPARATED, entry,
       `"${entry}" contains whitespace; only commas separate entries, so it is one pattern that never matches`,
@@ -191,12 +251,14 @@ function checkEntry(entry: string, options: ReplicateToCheckOptions): ReplicateT
     return [invalidRegexFinding(entry, error)];
   }
   const tokens = tokenizeRe2(entry);
+  const neverMatches = neverMatchesFindings(entry, tokens);
   return [
-    ...neverMatchesFindings(entry, tokens),
+    ...neverMatches,
     ...leadingStarFindings(entry, tokens),
     ...globFindings(entry, tokens),
     ...alternationFindings(entry, tokens),
-    ...reachFindings(entry, options),
+    // An entry that can match no name reaches nothing; skipping the reach also spares matching a huge literal.
+    ...(neverMatches.length > 0 ? [] : reachFindings(entry, options)),
   ];
 }
 
@@ -342,14 +404,21 @@ const SIMPLE_TOKENS: { [character: string]: TokenKind } = {
   '?': TokenKind.QUANTIFIER,
 };
 
+/** Longest token the fixed-shape readers below look at; keeps tokenizing linear in the entry length. */
+const TOKEN_WINDOW = 256;
+
 function readToken(entry: string, index: number): [TokenKind, number] {
-  const rest = entry.slice(index);
-  const character = rest[0];
-  if (character === '\\') {
-    return readEscape(rest);
+  const character = entry[index];
+  if (character === '\\' && entry[index + 1] === 'Q') {
+    const end = entry.indexOf('\\E', index + 2);
+    return [TokenKind.OTHER, end < 0 ? entry.length - index : end + 2 - index];
   }
   if (character === '[') {
-    return [TokenKind.OTHER, classLength(rest)];
+    return [TokenKind.OTHER, classLength(entry, index)];
+  }
+  const rest = entry.slice(index, index + TOKEN_WINDOW);
+  if (character === '\\') {
+    return readEscape(rest);
   }
   if (character === '(') {
     const header = /^\(\?([A-Za-z-]*)\)/.exec(rest);
@@ -377,26 +446,25 @@ function readEscape(rest: string): [TokenKind, number] {
   if (!/[A-Za-z0-9]/.test(next)) {
     return [TokenKind.LITERAL, 2];
   }
-  const quoted = /^\\Q.*?(\\E|$)/.exec(rest);
   const braced = /^\\[pPx]\{[^}]*\}/.exec(rest);
   const shortClass = /^\\[pP][A-Za-z]/.exec(rest);
   const hex = /^\\x[0-9A-Fa-f]{2}/.exec(rest);
   const octal = /^\\[0-7]{1,3}/.exec(rest);
-  const match = quoted ?? braced ?? shortClass ?? hex ?? octal;
+  const match = braced ?? shortClass ?? hex ?? octal;
   return [TokenKind.OTHER, match ? match[0].length : 2];
 }
 
 /** Length of a `[...]` class: a `]` right after `[` or `[^` is literal; `[:alpha:]` and escapes are skipped. */
-function classLength(rest: string): number {
-  let index = rest.startsWith('[^') ? 2 : 1;
-  if (rest[index] === ']') {
+function classLength(entry: string, start: number): number {
+  let index = start + (entry.startsWith('[^', start) ? 2 : 1);
+  if (entry[index] === ']') {
     index++;
   }
-  while (index < rest.length && rest[index] !== ']') {
-    const posix = /^\[:[a-z]+:\]/.exec(rest.slice(index));
-    index += rest[index] === '\\' ? 2 : posix ? posix[0].length : 1;
+  while (index < entry.length && entry[index] !== ']') {
+    const posix = entry[index] === '[' ? /^\[:[a-z]+:\]/.exec(entry.slice(index, index + 16)) : null;
+    index += entry[index] === '\\' ? 2 : posix ? posix[0].length : 1;
   }
-  return index + 1;
+  return index + 1 - start;
 }
 
 /** Whether an inline flag group such as `(?i)` or `(?i:…)` turns on case-insensitive matching. */
@@ -523,11 +591,20 @@ function topLevelBranches(tokens: Re2Token[]): Re2Token[][] {
 function reachFindings(entry: string, options: ReplicateToCheckOptions): ReplicateToFinding[] {
   const pattern = MittwaldReplicateTo.parse(entry);
   const findings: ReplicateToFinding[] = [];
-  const systemNamespaces = (options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES).filter(name => pattern.matchesOnCreate(name));
-  if (systemNamespaces.length > 0) {
+  // The controllers never copy into the source's own namespace; MATCHES_SOURCE_NAMESPACE covers it.
+  const candidates = protectedNamespaces(options.systemNamespaces ?? []).filter(name => name !== options.sourceNamespace);
+  const onCreate = candidates.filter(name => pattern.matchesOnCreate(name));
+  if (onCreate.length > 0) {
     findings.push(makeFinding(ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE, entry,
-      `"${entry}" also matches ${systemNamespaces.map(name => `"${name}"`).join(', ')}, so the credential is copied into system namespaces where anyone who may read Secrets there can read it`,
-      'narrow the pattern to your namespaces, e.g. "dp-.*"'));
+      `"${entry}" also matches ${quoted(onCreate)}, so the credential is copied into protected namespaces where anyone who may read Secrets there can read it`,
+      'narrow the pattern to your namespaces, e.g. "dp-.*"', onCreate));
+  }
+  const onDeleteOnly = candidates.filter(name => !pattern.matchesOnCreate(name) && pattern.matchesOnDelete(name));
+  if (onDeleteOnly.length > 0) {
+    const anchored = `${entry.startsWith('^') ? '' : '^'}${entry}${entry.endsWith('$') ? '' : '$'}`;
+    findings.push(makeFinding(ReplicateToFindingCode.DELETE_MATCHES_SYSTEM_NAMESPACE, entry,
+      `when the source is deleted, the replicator matches "${entry}" unanchored, so it also reaches ${quoted(onDeleteOnly)} and deletes or strips same-named objects there`,
+      `anchor the entry yourself: "${anchored}"`, onDeleteOnly));
   }
   const source = options.sourceNamespace;
   if (source !== undefined && pattern.matchesOnCreate(source)) {
@@ -536,4 +613,8 @@ function reachFindings(entry: string, options: ReplicateToCheckOptions): Replica
       `narrow the pattern so that it excludes "${source}", e.g. "dp-.*"`));
   }
   return findings;
+}
+
+function quoted(names: string[]): string {
+  return names.map(name => `"${name}"`).join(', ');
 }

@@ -2,23 +2,19 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { NamespaceInfo, NamespaceSelection, NamespaceSelectionKind } from './namespace-selection';
 import { ReplicateToLint } from './pattern-lint';
+import { DEFAULT_PROTECTED_NAMESPACES, protectedNamespaces, UNRELATED_NAMESPACE_PROBE } from './protected-namespaces';
+import { KubernetesReplicatorApplication } from './replicator-application';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretDelivery, SecretDeliveryKind, SecretStoreKind } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
-import { RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { CHECKED_REPLICATION_ANNOTATIONS, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 const MITTWALD_PREFIX = 'replicator.v1.mittwald.de/';
-const REFLECTOR_PREFIX = 'reflector.v1.k8s.emberstack.com/';
 const REPLICATE_TO = `${MITTWALD_PREFIX}replicate-to`;
 const STRIP_LABELS = `${MITTWALD_PREFIX}strip-labels`;
-const REFLECTOR_PATTERN_ANNOTATIONS: { [annotation: string]: string } = {
-  [`${REFLECTOR_PREFIX}reflection-allowed-namespaces`]: 'allowedNamespaces',
-  [`${REFLECTOR_PREFIX}reflection-auto-namespaces`]: 'autoNamespaces',
-};
 /** The label the API server puts on every namespace (Kubernetes 1.21+), which label selectors can match. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-const DEFAULT_SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
 const SECRET_WAVE = -1;
 
 /**
@@ -35,11 +31,20 @@ export interface ReplicationSafetyOptions {
   readonly allowGlobLike?: boolean;
 
   /**
-   * Accept targets that include a system namespace.
+   * Protected namespaces (see `systemNamespaces`) that may receive a copy, each named. There is no blanket opt-in:
+   * every protected namespace a selection reaches must be listed here.
+   *
+   * @default - none
+   */
+  readonly allowedProtectedNamespaces?: string[];
+
+  /**
+   * Accept a selection that reaches every namespace it does not explicitly exclude (`.*`, an empty reflector list,
+   * `name notin (…)`, `!label`): it also reaches namespaces created later, such as a new controller's.
    *
    * @default false
    */
-  readonly allowSystemNamespaces?: boolean;
+  readonly allowEveryNamespace?: boolean;
 
   /**
    * Accept patterns that also match the source namespace (mittwald and reflector skip it; External Secrets Operator
@@ -50,9 +55,10 @@ export interface ReplicationSafetyOptions {
   readonly allowSourceNamespace?: boolean;
 
   /**
-   * The namespaces that must not receive the secret.
+   * More namespaces that must not receive the secret, protected in addition to
+   * `ReplicatedPullSecret.DEFAULT_PROTECTED_NAMESPACES` (the list only adds, it never removes a default).
    *
-   * @default ['kube-system', 'kube-public', 'kube-node-lease', 'default']
+   * @default - only the default protected namespaces
    */
   readonly systemNamespaces?: string[];
 }
@@ -150,6 +156,12 @@ export class ReplicatedPullSecret extends RegistrySecret {
   public static readonly OPENCHOREO_SOURCE_NAMESPACE = 'choreo-system';
   /** The default mittwald `replicate-to` value: every OpenChoreo data-plane namespace. */
   public static readonly OPENCHOREO_DATA_PLANE_PATTERN = 'dp-.*';
+  /**
+   * The namespaces no copy may reach unless each is named in `safety.allowedProtectedNamespaces`: the Kubernetes
+   * system namespaces and the namespaces of the controllers a platform runs (Argo CD, External Secrets, Sealed
+   * Secrets, cert-manager, Istio, OpenChoreo, Konflux image-controller).
+   */
+  public static readonly DEFAULT_PROTECTED_NAMESPACES: string[] = [...DEFAULT_PROTECTED_NAMESPACES];
 
   /** Which namespaces receive a copy, and how. */
   public readonly targets: NamespaceSelection;
@@ -171,9 +183,10 @@ export class ReplicatedPullSecret extends RegistrySecret {
       delivery: props.delivery,
       purpose: RegistryPurpose.PULL,
       labels: props.labels,
-      annotations: { ...props.annotations, ...replicationAnnotations(targets, props.copyLabels ?? false) },
+      annotations: props.annotations,
       argoCd: props.argoCd,
-    });
+      [CHECKED_REPLICATION_ANNOTATIONS]: replicationAnnotations(targets, props.copyLabels ?? false),
+    } as ConstructorParameters<typeof RegistrySecret>[2]);
     this.targets = targets;
     this.sourceNamespace = this.namespace!;
     this.checkOwnAnnotations(props);
@@ -203,18 +216,8 @@ export class ReplicatedPullSecret extends RegistrySecret {
     return namespaces.filter(namespace => this.receives(namespace)).map(namespace => namespace.name);
   }
 
+  /** Replication annotations in `annotations` are refused by `RegistrySecret` before this runs. */
   private checkOwnAnnotations(props: ReplicatedPullSecretProps): void {
-    const replicationKey = Object.keys(props.annotations ?? {})
-      .find(key => key.startsWith(MITTWALD_PREFIX) || key.startsWith(REFLECTOR_PREFIX));
-    if (replicationKey !== undefined) {
-      throw new ValidationError({
-        scope: this,
-        property: `annotations["${replicationKey}"]`,
-        value: props.annotations![replicationKey],
-        problem: 'is a replication annotation, which would bypass the target checks',
-        fix: 'set targets instead, e.g. NamespaceSelection.mittwaldReplicateTo("dp-.*"); copyLabels controls strip-labels',
-      });
-    }
     if (props.copyLabels !== undefined && this.targets.kind !== NamespaceSelectionKind.MITTWALD) {
       throw new ValidationError({
         scope: this,
@@ -227,20 +230,38 @@ export class ReplicatedPullSecret extends RegistrySecret {
   }
 
   private checkTargets(safety: ReplicationSafetyOptions): void {
-    const systemNamespaces = safety.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES;
+    checkSafetyOptions(this, safety);
+    const allowed = new Set(safety.allowedProtectedNamespaces ?? []);
+    const candidates = protectedNamespaces(safety.systemNamespaces ?? []).filter(name => name !== this.sourceNamespace);
+    const excludedByClaim = this.namespacesExcludedByClaim(candidates);
     const replicateTo = this.targets.sourceAnnotations()[REPLICATE_TO];
     if (replicateTo !== undefined) {
-      ReplicateToLint.validate(replicateTo, 'targets.replicateTo', this, { ...safety, systemNamespaces, sourceNamespace: this.sourceNamespace });
+      ReplicateToLint.validate(replicateTo, 'targets.replicateTo', this, {
+        allowGlobLike: safety.allowGlobLike,
+        allowSourceNamespace: safety.allowSourceNamespace,
+        allowedProtectedNamespaces: [...allowed],
+        controllerExcludedNamespaces: excludedByClaim,
+        systemNamespaces: safety.systemNamespaces,
+        sourceNamespace: this.sourceNamespace,
+      });
     }
     this.checkReflectorPatterns();
-    const reached = systemNamespaces.filter(name => this.receives({ name }));
-    if (reached.length > 0 && !safety.allowSystemNamespaces) {
+    const reached = candidates.filter(name => this.receives({ name }) && !allowed.has(name));
+    if (reached.length > 0) {
       throw new ValidationError({
         scope: this,
         property: 'targets',
         value: reached.join(', '),
-        problem: 'copies the pull secret into system namespaces, where everyone who may read Secrets there can read the registry credential',
-        fix: 'narrow the selection (e.g. a name pattern such as "dp-.*" or a label only your namespaces carry), or set safety.allowSystemNamespaces: true if this is intended',
+        problem: `copies the pull secret into protected namespaces (${reached.map(name => `"${name}"`).join(', ')}), where everyone who may read Secrets there can read the registry credential`,
+        fix: 'narrow the selection (e.g. a name pattern such as "dp-.*" or a label only your namespaces carry), or name each namespace that is meant to receive it in safety.allowedProtectedNamespaces',
+      });
+    }
+    if (!safety.allowEveryNamespace && this.receives({ name: UNRELATED_NAMESPACE_PROBE })) {
+      throw new ValidationError({
+        scope: this,
+        property: 'targets',
+        problem: 'reaches every namespace it does not exclude by name, also namespaces created later (a new controller\'s, a tenant\'s), so it is judged by what it reaches, not by what it excludes',
+        fix: 'select the target namespaces positively: a name pattern such as "dp-.*" or a label only they carry (e.g. openchoreo.dev/dataplane=true); or set safety.allowEveryNamespace: true if this is intended',
       });
     }
     // mittwald and reflector skip the source namespace themselves; External Secrets Operator does not.
@@ -256,24 +277,62 @@ export class ReplicatedPullSecret extends RegistrySecret {
     }
   }
 
-  /** The reflector throws on an invalid entry and stops evaluating the list, so every entry must compile. */
+  /**
+   * The protected namespaces kept out only by the selection's `controllerExcludeNamespaces` claim. The claim counts
+   * only if the replicator installed in the same App runs with exactly that flag, checked at synthesis, when the whole
+   * App is known.
+   */
+  private namespacesExcludedByClaim(candidates: string[]): string[] {
+    const claim = this.targets._controllerExcludeNamespaces();
+    if (claim === undefined) {
+      return [];
+    }
+    const unclaimed = this.targets._withoutControllerExclusions();
+    const excluded = candidates.filter(name => !this.receives({ name }) && unclaimed.receives(withNameLabel({ name }), this.sourceNamespace));
+    if (excluded.length > 0) {
+      this.node.addValidation({ validate: () => this.verifyClaim(claim, excluded) });
+    }
+    return excluded;
+  }
+
+  private verifyClaim(claim: string, excluded: string[]): string[] {
+    const installs = this.node.root.node.findAll().filter((c): c is KubernetesReplicatorApplication => c instanceof KubernetesReplicatorApplication);
+    const fix = `install the replicator in the same App with new KubernetesReplicatorApplication(scope, id, { excludeNamespaces: ${JSON.stringify(claim)} }), or drop the claim and narrow the targets`;
+    const reason = `the claim keeps ${excluded.map(name => `"${name}"`).join(', ')} out`;
+    if (installs.length === 0) {
+      throw new ValidationError({
+        scope: this,
+        property: 'targets.controllerExcludeNamespaces',
+        value: claim,
+        problem: `${reason}, but no KubernetesReplicatorApplication in this App runs the replicator, so the claim cannot be checked`,
+        fix,
+      });
+    }
+    const differing = installs.filter(install => install.excludeNamespaces !== claim);
+    if (differing.length > 0) {
+      const flags = differing.map(install => (install.excludeNamespaces === undefined ? `${install.node.path} (no flag)` : `${install.node.path} ("${install.excludeNamespaces}")`));
+      throw new ValidationError({
+        scope: this,
+        property: 'targets.controllerExcludeNamespaces',
+        value: claim,
+        problem: `${reason}, but the replicator runs with a different --exclude-namespaces: ${flags.join(', ')}`,
+        fix,
+      });
+    }
+    return [];
+  }
+
+  /** The reflector's name lists must stay within the regex subset .NET and the preview read alike. */
   private checkReflectorPatterns(): void {
-    const annotations = this.targets.sourceAnnotations();
-    for (const [annotation, property] of Object.entries(REFLECTOR_PATTERN_ANNOTATIONS)) {
-      const entries = (annotations[annotation] ?? '').split(',').map(entry => entry.trim()).filter(entry => entry !== '');
-      for (const entry of entries) {
-        try {
-          new RegExp(entry);
-        } catch (e) {
-          throw new ValidationError({
-            scope: this,
-            property: `targets.${property}`,
-            value: annotations[annotation],
-            problem: `the entry "${entry}" is not a valid regex (${(e as Error).message}); the reflector throws on it and stops evaluating the list`,
-            fix: 'fix or remove the entry; write inline options such as (?i) out as classes (e.g. [Dd][Pp]-.*)',
-          });
-        }
-      }
+    const [first] = this.targets._patternProblems();
+    if (first !== undefined) {
+      throw new ValidationError({
+        scope: this,
+        property: `targets.${first.property}`,
+        value: first.value,
+        problem: first.problem,
+        fix: `fix or remove the entry: ${first.fix}`,
+      });
     }
   }
 
@@ -330,6 +389,25 @@ function replicationAnnotations(targets: NamespaceSelection, copyLabels: boolean
   return targets.kind === NamespaceSelectionKind.MITTWALD && !copyLabels
     ? { ...annotations, [STRIP_LABELS]: 'true' }
     : annotations;
+}
+
+/** JavaScript callers get no type checks: the safety options are checked at run time, and the old blanket opt-in is refused. */
+function checkSafetyOptions(scope: Construct, safety: ReplicationSafetyOptions): void {
+  if ((safety as { allowSystemNamespaces?: unknown }).allowSystemNamespaces !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'safety.allowSystemNamespaces',
+      value: String((safety as { allowSystemNamespaces?: unknown }).allowSystemNamespaces),
+      problem: 'no longer exists: a blanket opt-in would open every protected namespace at once',
+      fix: 'name each protected namespace that is meant to receive the secret in safety.allowedProtectedNamespaces',
+    });
+  }
+  for (const property of ['allowedProtectedNamespaces', 'systemNamespaces'] as const) {
+    const list = safety[property];
+    if (list !== undefined && (!Array.isArray(list) || list.some(name => typeof name !== 'string'))) {
+      throw new ValidationError({ scope, property: `safety.${property}`, value: String(list), problem: 'must be a list of namespace names', fix: 'pass an array of strings, e.g. ["argocd"]' });
+    }
+  }
 }
 
 function withNameLabel(namespace: NamespaceInfo): NamespaceInfo {

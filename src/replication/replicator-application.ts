@@ -69,6 +69,15 @@ export interface KubernetesReplicatorApplicationProps {
   readonly args?: string[];
 
   /**
+   * The replicator's `-exclude-namespaces` flag: comma-separated RE2 patterns matched anywhere in a namespace name
+   * (not anchored, not trimmed); pushed Secrets and ConfigMaps never go to a matching namespace. A
+   * `ReplicatedPullSecret` whose targets claim `controllerExcludeNamespaces` is checked against this value.
+   *
+   * @default - the flag is not set (unless given in `args`)
+   */
+  readonly excludeNamespaces?: string;
+
+  /**
    * Let Argo CD sync the release on its own (`automated` with prune and self-heal).
    *
    * @default true
@@ -107,6 +116,12 @@ export class KubernetesReplicatorApplication extends Construct {
   public readonly namespace: string;
   /** The `Application` object. */
   public readonly apiObject: ApiObject;
+  /**
+   * The `-exclude-namespaces` value the replicator runs with, from `excludeNamespaces` or `args`.
+   *
+   * @default - the flag is not set
+   */
+  public readonly excludeNamespaces?: string;
 
   constructor(scope: Construct, id: string, props: KubernetesReplicatorApplicationProps = {}) {
     super(scope, id);
@@ -118,6 +133,7 @@ export class KubernetesReplicatorApplication extends Construct {
     KubernetesNames.validateDns1123Label(this.name, 'name', this);
     KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     KubernetesNames.validateDns1123Label(argoCdNamespace, 'argoCdNamespace', this);
+    this.excludeNamespaces = excludeNamespacesOf(this, props);
     const chartVersion = props.chartVersion ?? KubernetesReplicatorApplication.DEFAULT_CHART_VERSION;
     if (!SEMVER.test(chartVersion)) {
       throw new ValidationError({
@@ -138,7 +154,7 @@ export class KubernetesReplicatorApplication extends Construct {
           repoURL: KubernetesReplicatorApplication.CHART_REPOSITORY,
           chart: KubernetesReplicatorApplication.CHART_NAME,
           targetRevision: chartVersion,
-          helm: { releaseName: this.name, valuesObject: chartValues(this.name, props) },
+          helm: { releaseName: this.name, valuesObject: chartValues(this.name, props, argsWithExclusion(props)) },
         },
         destination: { server: props.destinationServer ?? 'https://kubernetes.default.svc', namespace: this.namespace },
         syncPolicy: {
@@ -151,7 +167,61 @@ export class KubernetesReplicatorApplication extends Construct {
   }
 }
 
-function chartValues(name: string, props: KubernetesReplicatorApplicationProps): { [key: string]: any } {
+const EXCLUDE_FLAG = 'exclude-namespaces';
+
+/**
+ * The `-exclude-namespaces` value among `args`, read as Go's `flag` package reads a command line: `-f=v`, `--f=v`
+ * or `-f v`; the last one wins; parsing stops at `--` or at the first argument that is no flag.
+ */
+function flagValue(args: readonly string[], flag: string): string | undefined {
+  let value: string | undefined;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--' || !arg.startsWith('-') || arg === '-') {
+      break;
+    }
+    const [name, inline] = splitFlag(arg.replace(/^--?/, ''));
+    if (name === flag) {
+      value = inline ?? args[++index];
+    }
+  }
+  return value;
+}
+
+function splitFlag(text: string): [string, string | undefined] {
+  const equals = text.indexOf('=');
+  return equals < 0 ? [text, undefined] : [text.slice(0, equals), text.slice(equals + 1)];
+}
+
+function excludeNamespacesOf(scope: Construct, props: KubernetesReplicatorApplicationProps): string | undefined {
+  const fromArgs = flagValue(props.args ?? [], EXCLUDE_FLAG);
+  if (props.excludeNamespaces !== undefined && fromArgs !== undefined) {
+    throw new ValidationError({
+      scope,
+      property: 'args',
+      value: `-${EXCLUDE_FLAG}=${fromArgs}`,
+      problem: 'sets -exclude-namespaces although excludeNamespaces is set too; the replicator would use only one of them',
+      fix: 'set the flag once, with excludeNamespaces',
+    });
+  }
+  if (props.excludeNamespaces !== undefined && (typeof props.excludeNamespaces !== 'string' || /[^\x20-\x7e]/.test(props.excludeNamespaces))) {
+    throw new ValidationError({
+      scope,
+      property: 'excludeNamespaces',
+      value: String(props.excludeNamespaces),
+      problem: 'must be a string of printable ASCII characters',
+      fix: 'write comma-separated patterns such as "kube-system,kube-public"',
+    });
+  }
+  return props.excludeNamespaces ?? fromArgs;
+}
+
+function argsWithExclusion(props: KubernetesReplicatorApplicationProps): string[] {
+  const args = [...(props.args ?? [])];
+  return props.excludeNamespaces === undefined ? args : [...args, `-${EXCLUDE_FLAG}=${props.excludeNamespaces}`];
+}
+
+function chartValues(name: string, props: KubernetesReplicatorApplicationProps, args: string[]): { [key: string]: any } {
   const secretsOnly = props.secretsOnly ?? true;
   return {
     // Stable object names whatever the release is called.
@@ -163,6 +233,6 @@ function chartValues(name: string, props: KubernetesReplicatorApplicationProps):
       roleBindings: !secretsOnly,
       serviceAccounts: !secretsOnly,
     },
-    args: props.args && props.args.length > 0 ? [...props.args] : undefined,
+    args: args.length > 0 ? args : undefined,
   };
 }

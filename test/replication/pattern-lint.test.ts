@@ -2,10 +2,12 @@ import { Chart, Testing } from 'cdk8s';
 import { ValidationError } from '../../src/errors';
 import { NamespaceSelection } from '../../src/replication/namespace-selection';
 import {
+  ReplicateToFinding,
   ReplicateToFindingSeverity,
   ReplicateToFindingCode as Code,
   ReplicateToLint,
 } from '../../src/replication/pattern-lint';
+import { ReplicatedPullSecret } from '../../src/replication/replicated-pull-secret';
 import { validationErrorOf } from '../helpers/errors';
 
 const SOURCE = 'choreo-system';
@@ -24,7 +26,7 @@ interface BadValue {
 
 const BAD_VALUES: BadValue[] = [
   { value: 'dp-*', codes: [Code.GLOB_LIKE], fix: 'write "dp-.*"' },
-  { value: 'dp*', codes: [Code.GLOB_LIKE], fix: 'write "dp.*"' },
+  { value: 'dp*', codes: [Code.GLOB_LIKE, Code.DELETE_MATCHES_SYSTEM_NAMESPACE], fix: 'write "dp.*"' },
   { value: 'team-a*,dp-.*', codes: [Code.GLOB_LIKE], fix: 'write "team-a.*"' },
   { value: 'dp-', codes: [Code.NEVER_MATCHES], fix: 'write "dp-.*"' },
   { value: '^dp-', codes: [Code.NEVER_MATCHES], fix: 'write "dp-.*"' },
@@ -43,7 +45,7 @@ const BAD_VALUES: BadValue[] = [
   { value: 'dp-.*,,staging-.*', codes: [Code.EMPTY_ENTRY], fix: 'remove the empty entry' },
   { value: '', codes: [Code.EMPTY_ENTRY], fix: 'remove the empty entry' },
   { value: 'ns-1 ns-2', codes: [Code.SPACE_SEPARATED], fix: 'commas: "ns-1,ns-2"' },
-  { value: 'dp-.*\nstaging-.*', codes: [Code.SPACE_SEPARATED], fix: 'commas: "dp-.*,staging-.*"' },
+  { value: 'dp-.*\nstaging-.*', codes: [Code.INVISIBLE_CHARACTER, Code.SPACE_SEPARATED], fix: 'commas: "dp-.*,staging-.*"' },
   { value: 'dp-[a-z]{1,3}', codes: [Code.COMMA_IN_QUANTIFIER], fix: 'write "dp-[a-z](?:[a-z]?){2}"' },
   { value: 'dp-[0-9]{2,}', codes: [Code.COMMA_IN_QUANTIFIER], fix: 'write "dp-[0-9]{2}[0-9]*"' },
   { value: 'dp-(ab){0,1}', codes: [Code.COMMA_IN_QUANTIFIER], fix: 'write "dp-(ab)?"' },
@@ -57,23 +59,40 @@ const BAD_VALUES: BadValue[] = [
   { value: 'dp-.*|staging-.*', codes: [Code.TOP_LEVEL_ALTERNATION], fix: 'parentheses: "(dp-.*|staging-.*)"' },
   { value: '^foo$|bar', codes: [Code.TOP_LEVEL_ALTERNATION], fix: 'parentheses: "(foo$|bar)"' },
   { value: 'DP-.*', codes: [Code.NEVER_MATCHES], fix: 'write "dp-.*"' },
-  { value: '\u201cdp-.*\u201d', codes: [Code.NEVER_MATCHES], fix: 'write "dp-.*"' },
+  { value: '\u201cdp-.*\u201d', codes: [Code.INVISIBLE_CHARACTER, Code.NEVER_MATCHES], fix: 'write "dp-.*"' },
   { value: 'team_a', codes: [Code.NEVER_MATCHES], fix: 'write "team-a"' },
   { value: 'dp\\.acme\\..*', codes: [Code.NEVER_MATCHES], fix: 'write "dp-acme-.*"' },
   { value: 'dp/acme-.*', codes: [Code.NEVER_MATCHES], fix: 'remove "/"' },
-  { value: 'dp-\u{1F680}', codes: [Code.NEVER_MATCHES], fix: 'remove "\u{1F680}"' },
+  { value: 'dp-\u{1F680}', codes: [Code.INVISIBLE_CHARACTER, Code.NEVER_MATCHES], fix: 'remove "\u{1F680}"' },
+  { value: 'dp-.*,\u0085.*', codes: [Code.INVISIBLE_CHARACTER, Code.MATCHES_SYSTEM_NAMESPACE, Code.MATCHES_SOURCE_NAMESPACE], fix: 'printable ASCII' },
+  { value: '\ufeffdp-.*', codes: [Code.INVISIBLE_CHARACTER, Code.NEVER_MATCHES], fix: 'printable ASCII' },
+  { value: 'dp-.*,cert', codes: [Code.DELETE_MATCHES_SYSTEM_NAMESPACE], fix: '"^cert$"' },
+  { value: 'system', codes: [Code.DELETE_MATCHES_SYSTEM_NAMESPACE], fix: '"^system$"' },
   { value: '.*', codes: [Code.MATCHES_SYSTEM_NAMESPACE, Code.MATCHES_SOURCE_NAMESPACE], fix: 'narrow the pattern' },
   { value: 'kube-.*', codes: [Code.MATCHES_SYSTEM_NAMESPACE], fix: 'narrow the pattern' },
   { value: 'dp-.*,default', codes: [Code.MATCHES_SYSTEM_NAMESPACE], fix: 'narrow the pattern' },
-  { value: 'choreo-.*', codes: [Code.MATCHES_SOURCE_NAMESPACE], fix: 'excludes "choreo-system"' },
+  { value: 'choreo-.*', codes: [Code.DELETE_MATCHES_SYSTEM_NAMESPACE, Code.MATCHES_SOURCE_NAMESPACE], fix: 'excludes "choreo-system"' },
+  { value: 'argocd', codes: [Code.MATCHES_SYSTEM_NAMESPACE], fix: 'narrow the pattern' },
   { value: '.*-system', codes: [Code.MATCHES_SYSTEM_NAMESPACE, Code.MATCHES_SOURCE_NAMESPACE], fix: 'narrow the pattern' },
 ];
 
 const WARNING_OPT_OUTS: { [code: string]: string } = {
   [Code.GLOB_LIKE]: 'allowGlobLike',
-  [Code.MATCHES_SYSTEM_NAMESPACE]: 'allowSystemNamespaces',
+  [Code.MATCHES_SYSTEM_NAMESPACE]: 'allowedProtectedNamespaces',
+  [Code.DELETE_MATCHES_SYSTEM_NAMESPACE]: 'allowedProtectedNamespaces',
   [Code.MATCHES_SOURCE_NAMESPACE]: 'allowSourceNamespace',
 };
+
+/** The opt-out that accepts one finding: a flag, or the list of the protected namespaces it reaches. */
+function optOutOf(finding: ReplicateToFinding): { [option: string]: unknown } {
+  const option = WARNING_OPT_OUTS[finding.code];
+  return { [option]: finding.namespaces ?? true };
+}
+
+function optOutText(finding: ReplicateToFinding): string {
+  const option = WARNING_OPT_OUTS[finding.code];
+  return finding.namespaces ? `or name each namespace in ${option} if this is intended` : `or set ${option}: true if this is intended`;
+}
 
 const GOOD_VALUES = [
   'dp-.*',
@@ -133,18 +152,27 @@ describe('ReplicateToLint bad values', () => {
     const warnings = BAD_VALUES.filter(bad => bad.codes.every(code => WARNING_OPT_OUTS[code] !== undefined));
     expect(warnings.length).toBeGreaterThanOrEqual(6);
     for (const bad of warnings) {
-      const allowAll = Object.fromEntries(bad.codes.map(code => [WARNING_OPT_OUTS[code], true]));
-      expect(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...allowAll })).not.toThrow();
-      for (const code of bad.codes) {
-        const others = Object.fromEntries(Object.values(WARNING_OPT_OUTS).filter(o => o !== WARNING_OPT_OUTS[code]).map(o => [o, true]));
+      const findings = ReplicateToLint.check(bad.value, { sourceNamespace: SOURCE });
+      const allowed = (list: ReplicateToFinding[]) => {
+        const namespaces = list.flatMap(f => f.namespaces ?? []);
+        return Object.assign({}, ...list.map(optOutOf), namespaces.length > 0 ? { allowedProtectedNamespaces: namespaces } : {});
+      };
+      expect(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...allowed(findings) })).not.toThrow();
+      for (const finding of findings) {
+        const others = allowed(findings.filter(f => WARNING_OPT_OUTS[f.code] !== WARNING_OPT_OUTS[finding.code]));
         const error = validationErrorOf(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, { sourceNamespace: SOURCE, ...others }));
-        expect(error.fix).toContain(`or set ${WARNING_OPT_OUTS[code]}: true if this is intended`);
+        expect(error.fix).toContain(optOutText(finding));
       }
     }
   });
 
   test('errors cannot be opted out of', () => {
-    const everything = { sourceNamespace: SOURCE, allowGlobLike: true, allowSystemNamespaces: true, allowSourceNamespace: true };
+    const everything = {
+      sourceNamespace: SOURCE,
+      allowGlobLike: true,
+      allowSourceNamespace: true,
+      allowedProtectedNamespaces: ReplicatedPullSecret.DEFAULT_PROTECTED_NAMESPACES,
+    };
     for (const bad of BAD_VALUES.filter(b => b.codes.some(code => WARNING_OPT_OUTS[code] === undefined))) {
       expect(() => ReplicateToLint.validate(bad.value, 'replicateTo', undefined, everything)).toThrow(ValidationError);
     }
@@ -183,12 +211,15 @@ describe('ReplicateToLint findings match what the replicator does', () => {
   });
 
   test('the source namespace is only checked when given', () => {
-    expect(ReplicateToLint.check('choreo-.*')).toEqual([]);
+    expect(ReplicateToLint.check('team-.*')).toEqual([]);
+    expect(ReplicateToLint.check('team-.*', { sourceNamespace: 'team-a' }).map(f => f.code)).toEqual([Code.MATCHES_SOURCE_NAMESPACE]);
   });
 
-  test('the system namespace list can be replaced', () => {
-    expect(ReplicateToLint.check('dp-.*', { systemNamespaces: ['dp-infra'] }).map(f => f.code)).toEqual([Code.MATCHES_SYSTEM_NAMESPACE]);
-    expect(ReplicateToLint.check('kube-.*', { systemNamespaces: [] })).toEqual([]);
+  test('the system namespace list only grows', () => {
+    expect(ReplicateToLint.check('dp-.*', { systemNamespaces: ['dp-infra'] }).map(f => [f.code, f.namespaces])).toEqual([[Code.MATCHES_SYSTEM_NAMESPACE, ['dp-infra']]]);
+    expect(ReplicateToLint.check('kube-.*', { systemNamespaces: [] }).map(f => f.code)).toEqual([Code.MATCHES_SYSTEM_NAMESPACE]);
+    expect(ReplicateToLint.check('.*-system', { systemNamespaces: ['argocd'] })[0].namespaces)
+      .toEqual(['kube-system', 'istio-system', 'choreo-system', 'image-controller-system']);
   });
 });
 

@@ -9,6 +9,7 @@ import { DataPlane, DataPlaneApi } from '../../src/openchoreo/data-plane';
 import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { NamespaceInfo, NamespaceSelection } from '../../src/replication/namespace-selection';
 import { ReplicateToFindingSeverity, ReplicateToLint } from '../../src/replication/pattern-lint';
+import { reflectorRegexProblem } from '../../src/replication/reflector-regex';
 import { ReplicatedPullSecret, ReplicatedPullSecretProps } from '../../src/replication/replicated-pull-secret';
 import { validationErrorOf } from '../helpers/errors';
 import { checkManifests } from '../helpers/manifest-checker';
@@ -22,7 +23,12 @@ const nameVectors = loadReferenceJson('openchoreo', 'namespace-name-vectors.json
 /** What the upstream tests generate at run time for `<prefix>` and `<guid>`. */
 const PREFIX = 'test-repl-260707120000-';
 const GUID = '0198c0de-7a3b-7c1d-9e2f-0123456789ab';
-const ALLOW_ALL = { allowGlobLike: true, allowSystemNamespaces: true, allowSourceNamespace: true };
+const ALLOW_ALL = {
+  allowGlobLike: true,
+  allowedProtectedNamespaces: ReplicatedPullSecret.DEFAULT_PROTECTED_NAMESPACES,
+  allowSourceNamespace: true,
+  allowEveryNamespace: true,
+};
 const TOKEN = 'dckr_pat_FAKE-token';
 /** The shape kubeseal writes: a uint16 RSA ciphertext length (256), the RSA ciphertext, AES-GCM ciphertext and tag. */
 const SEALED = Buffer.concat([Buffer.from([1, 0]), Buffer.alloc(256 + 32, 7)]).toString('base64');
@@ -252,7 +258,7 @@ describe('ReplicatedPullSecret: every replication vector through the construct',
 
   describe('reflector casesDerived (as allowedNamespaces and as autoNamespaces)', () => {
     const rows: any[] = reflector.casesDerived;
-    /** The pure selection fails for a namespace no entry matches when an entry is no (JavaScript) regex. */
+    /** The pure selection fails for a namespace no entry matches when an entry is outside the regex subset .NET and JavaScript share. */
     const failsSomewhere = (patterns: string) => {
       try {
         NamespaceSelection.reflectorAuto({ allowedNamespaces: patterns }).receives({ name: 'zz-matched-by-none' }, 'choreo-system');
@@ -262,15 +268,24 @@ describe('ReplicatedPullSecret: every replication vector through the construct',
       }
     };
 
-    test('rows the construct refuses: the invalid regexes, also where a valid entry matches first, and the undetermined (?i) row', () => {
+    /** The construct also refuses entries outside the regex subset .NET and the preview read alike. */
+    const outsideSubset = (patterns: string) => patterns.split(',').some(entry => entry.trim() !== '' && reflectorRegexProblem(entry.trim()) !== undefined);
+    const refused = (patterns: string) => failsSomewhere(patterns) || outsideSubset(patterns);
+
+    test('rows the preview cannot decide: invalid regexes (also where a valid entry matches first) and the undetermined (?i) row', () => {
       expect(rows.filter(row => failsSomewhere(row.patterns)).map(row => [row.patterns, row.reflected]))
         .toEqual([['dp-(,dp-x', 'error'], ['dp-x,dp-(', true], ['(?i)DP-.*', null]]);
+    });
+
+    test('rows the construct refuses besides: a split {1,3} (lone braces) and look-ahead', () => {
+      expect(rows.filter(row => !failsSomewhere(row.patterns) && outsideSubset(row.patterns)).map(row => [row.patterns, row.reflected]))
+        .toEqual([['dp-[a-z]{1,3}', false], ['dp-[a-z]{1,3}', true], ['dp-(?!sys).*', true]]);
     });
 
     describe.each(['allowedNamespaces', 'autoNamespaces'])('%s', property => {
       test.each(rows.map(row => [row.patterns, row.namespace, row] as const))('%j → %s', (_patterns, _namespace, row) => {
         const outcome = throughConstruct(() => NamespaceSelection.reflectorAuto({ [property]: row.patterns }), 'choreo-system');
-        if (failsSomewhere(row.patterns)) {
+        if (refused(row.patterns)) {
           // The reflector stops at an invalid entry for every namespace the entries before it do not match.
           expect(outcome).toBeInstanceOf(ValidationError);
           expect((outcome as ValidationError).property).toBe(`targets.${property}`);
@@ -344,8 +359,8 @@ describe('ReplicatedPullSecret: risky selections are accepted only when allowed'
     expect(secret.preview([{ name: 'dp' }, { name: 'dp--' }, { name: 'dp-foo' }])).toEqual(['dp', 'dp--']);
   });
 
-  test('".*" with allowSystemNamespaces reaches kube-system but never the source namespace', () => {
-    const secret = pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('.*'), safety: { allowSystemNamespaces: true, allowSourceNamespace: true } });
+  test('".*" with every protected namespace named and allowEveryNamespace reaches kube-system but never the source namespace', () => {
+    const secret = pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('.*'), safety: ALLOW_ALL });
     expect(secret.preview([{ name: 'kube-system' }, { name: 'choreo-system' }, { name: 'dp-a' }])).toEqual(['kube-system', 'dp-a']);
   });
 
@@ -361,14 +376,14 @@ describe('ReplicatedPullSecret: bad input', () => {
   const cases: Array<[string, () => unknown, string, string]> = [
     ['"dp-*" glob', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-*') }), 'targets.replicateTo', 'write "dp-.*"'],
     ['look-ahead regex', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-(?!sys).*') }), 'targets.replicateTo', 'RE2 has no look-around'],
-    ['pattern that matches kube-system', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('.*') }), 'targets.replicateTo', 'allowSystemNamespaces'],
+    ['pattern that matches kube-system', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('.*') }), 'targets.replicateTo', 'allowedProtectedNamespaces'],
     ['"dp-" (matches nothing)', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-') }), 'targets.replicateTo', 'write "dp-.*"'],
     ['names separated by spaces', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-a dp-b') }), 'targets.replicateTo', '"dp-a,dp-b"'],
     ['top-level alternation', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-a|dp-b') }), 'targets.replicateTo', '"(dp-a|dp-b)"'],
     ['a trailing comma', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('dp-.*,') }), 'targets.replicateTo', 'remove the empty entry'],
     ['pattern that matches the source namespace', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateTo('(dp|choreo)-.*') }), 'targets.replicateTo', 'allowSourceNamespace'],
-    ['replicate-to-matching selector that reaches kube-system', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateToMatching('!team') }), 'targets', 'allowSystemNamespaces'],
-    ['reflector without a namespace list (= every namespace)', () => pullSecret({ targets: NamespaceSelection.reflectorAuto({}) }), 'targets', 'allowSystemNamespaces'],
+    ['replicate-to-matching selector that reaches kube-system', () => pullSecret({ targets: NamespaceSelection.mittwaldReplicateToMatching('!team') }), 'targets', 'allowedProtectedNamespaces'],
+    ['reflector without a namespace list (= every namespace)', () => pullSecret({ targets: NamespaceSelection.reflectorAuto({}) }), 'targets', 'allowedProtectedNamespaces'],
     ['reflector pattern that is no regex', () => pullSecret({ targets: NamespaceSelection.reflectorAuto({ allowedNamespaces: 'dp-.*', autoNamespaces: 'dp-a,dp-(' }) }), 'targets.autoNamespaces', 'fix or remove the entry'],
     ['External Secrets selector that matches the source namespace', () => pullSecret({
       credentials: externalHub(), delivery: vault(), targets: NamespaceSelection.labelSelectors(['kubernetes.io/metadata.name in (choreo-system,dp-a)']),
@@ -382,7 +397,7 @@ describe('ReplicatedPullSecret: bad input', () => {
     ['External Secrets targets with a token generator', () => pullSecret({
       credentials: esoGenerator(), delivery: SecretDelivery.externalSecret(), targets: NamespaceSelection.labelSelectors(['openchoreo.dev/dataplane=true']),
     }), 'credentials', 'mittwald or reflector targets'],
-    ['a replication annotation given by hand', () => pullSecret({ annotations: { [REPLICATE_TO]: '.*' } }), `annotations["${REPLICATE_TO}"]`, 'set targets instead'],
+    ['a replication annotation given by hand', () => pullSecret({ annotations: { [REPLICATE_TO]: '.*' } }), `annotations["${REPLICATE_TO}"]`, 'set its targets instead'],
     ['copyLabels with reflector targets', () => pullSecret({ copyLabels: true, targets: NamespaceSelection.reflectorAuto({ allowedNamespaces: 'dp-.*' }) }), 'copyLabels', 'remove copyLabels'],
     ['an invalid source namespace', () => pullSecret({ namespace: 'Choreo_System' }), 'namespace', 'choreo-system'],
   ];
