@@ -5,8 +5,9 @@
  *
  * Controller namespaces as their installs name them: Argo CD, External Secrets Operator, Sealed Secrets, cert-manager,
  * Istio; OpenChoreo (`choreo-system` of the 2025 charts, today `openchoreo-control-plane`, `openchoreo-data-plane`,
- * `openchoreo-workflow-plane`, `openchoreo-build-plane`); Konflux's image-controller (`image-controller`, standalone
- * `image-controller-system`). The source namespace itself is never judged as a target: the controllers skip it.
+ * `openchoreo-workflow-plane`, `openchoreo-build-plane`); Konflux's services (`build-service`, `integration-service`,
+ * `release-service`, `konflux-ui`, the image-controller in `image-controller` or, standalone, `image-controller-system`)
+ * and Tekton (`tekton-pipelines`), whose pipeline service accounts read pushed credentials. The source namespace itself is never judged as a target: the controllers skip it.
  */
 export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = Object.freeze([
   'kube-system',
@@ -23,8 +24,13 @@ export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = Object.freeze([
   'openchoreo-data-plane',
   'openchoreo-workflow-plane',
   'openchoreo-build-plane',
+  'build-service',
+  'integration-service',
+  'release-service',
+  'konflux-ui',
   'image-controller',
   'image-controller-system',
+  'tekton-pipelines',
 ]);
 
 /** The default list plus `extra`, without duplicates, in a stable order. */

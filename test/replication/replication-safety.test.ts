@@ -33,7 +33,8 @@ const EXPECTED_DEFAULTS = [
   'kube-system', 'kube-public', 'kube-node-lease', 'default',
   'argocd', 'external-secrets', 'sealed-secrets', 'cert-manager', 'istio-system', 'choreo-system',
   'openchoreo-control-plane', 'openchoreo-data-plane', 'openchoreo-workflow-plane', 'openchoreo-build-plane',
-  'image-controller', 'image-controller-system',
+  'build-service', 'integration-service', 'release-service', 'konflux-ui', 'image-controller', 'image-controller-system',
+  'tekton-pipelines',
 ];
 
 describe('1. invisible characters in replication values are refused, and trimming is each consumer\'s own', () => {
