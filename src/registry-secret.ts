@@ -7,6 +7,7 @@ import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/
 import { dnsNameFromId } from './dns-name';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
+import { optionalInstance, requireArray, requireInstance } from './runtime-checks';
 import { DockerConfig } from './values/docker-config';
 import { warn } from './warnings';
 
@@ -166,10 +167,12 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
       KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     }
     claimName(this, this.namespace, this.name);
-    this.credentials = [...props.credentials];
+    this.credentials = requireArray(props.credentials, { property: 'credentials', scope: this }).map((c, i) => requireInstance(c, RegistryCredentials,
+      'RegistryCredentials', { property: `credentials[${i}]`, scope: this }, 'build it with a RegistryCredentials factory, e.g. RegistryCredentials.basic(...)'));
     this.registries = checkCredentials(this, this.credentials);
     this.purpose = props.purpose ?? RegistryPurpose.PULL;
-    const delivery = props.delivery ?? (this.credentials.some(c => c._parts.generator)
+    const delivery = optionalInstance(props.delivery, SecretDelivery, 'SecretDelivery', { property: 'delivery', scope: this },
+      'build it with SecretDelivery.plainSecret(), .sealedSecret(...) or .externalSecret(...)') ?? (this.credentials.some(c => c._parts.generator)
       ? SecretDelivery.externalSecret()
       : defaultDelivery(this, this.credentials.flatMap(c => c.valueSources), 'credentials'));
     this.deliveryKind = delivery.kind;

@@ -146,16 +146,19 @@ export function member(context: CheckContext, name: string): CheckContext {
   return { scope: context.scope, property: `${context.property}.${name}` };
 }
 
+/** A class, whatever its constructor's visibility (the library's value classes have private constructors). */
+export type ClassOf<T> = Function & { readonly prototype: T };
+
 /**
  * Returns `value` when it is an instance of `type`, e.g. a `SecretValue` where a plain string was given by mistake.
  *
  * @param typeName how the fix names the expected type, e.g. `SecretValue`
  * @param fix how to build one, e.g. `wrap it: SecretValue.unsafePlainText(process.env.TOKEN)`
  */
-export function requireInstance<T>(value: unknown, type: abstract new (...args: any[]) => T, typeName: string, context: CheckContext, fix: string): T {
+export function requireInstance<T>(value: unknown, type: ClassOf<T>, typeName: string, context: CheckContext, fix: string): T {
   let ok = false;
   try {
-    ok = value instanceof type;
+    ok = value instanceof (type as unknown as new () => T);
   } catch {
     ok = false; // a proxy whose getPrototypeOf trap throws
   }
@@ -166,7 +169,7 @@ export function requireInstance<T>(value: unknown, type: abstract new (...args: 
 }
 
 /** `undefined` passes through; anything else must be an instance of `type`. */
-export function optionalInstance<T>(value: unknown, type: abstract new (...args: any[]) => T, typeName: string, context: CheckContext, fix: string): T | undefined {
+export function optionalInstance<T>(value: unknown, type: ClassOf<T>, typeName: string, context: CheckContext, fix: string): T | undefined {
   return value === undefined ? undefined : requireInstance(value, type, typeName, context, fix);
 }
 

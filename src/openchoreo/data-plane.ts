@@ -7,6 +7,7 @@ import { SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { refuseCredentialShape, refusePrivateKeyMaterial } from '../values/credential-shape';
 
 /** Which registry settings a DataPlane API version has. */
 export enum DataPlaneRegistryShape {
@@ -558,6 +559,8 @@ function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { 
   }
   const credentials = cluster.credentials;
   checkApiServerUrl(scope, credentials.apiServerUrl);
+  refusePrivateKeyMaterial(credentials.caCert, 'kubernetesCluster.credentials.caCert', scope);
+  refusePrivateKeyMaterial(credentials.clientCert, 'kubernetesCluster.credentials.clientCert', scope);
   checkBase64Pem(scope, credentials.caCert, 'kubernetesCluster.credentials.caCert', false);
   checkBase64Pem(scope, credentials.clientCert, 'kubernetesCluster.credentials.clientCert', false);
   return {
@@ -572,6 +575,7 @@ function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { 
 }
 
 function checkApiServerUrl(scope: IConstruct, url: string): void {
+  refuseCredentialShape(url, 'kubernetesCluster.credentials.apiServerUrl', 'the kubeconfig "server" value, e.g. "https://10.0.0.1:6443"', scope);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

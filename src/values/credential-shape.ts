@@ -148,3 +148,74 @@ function hasUserinfo(value: string): boolean {
   }
   return scheme !== null || !DIGEST_AFTER_AT.test(authority.slice(at + 1));
 }
+
+/**
+ * Refuses text that the Go template, go-yaml or the registry would read differently from what the library checked:
+ * a lone UTF-16 surrogate (no UTF-8 form: Go writes U+FFFD), or a control character (C0, DEL, C1 such as NEL, which
+ * go-yaml folds into a space). Used for usernames, emails and registry hosts; the value is shown only escaped.
+ */
+export function refuseInvisibleCharacters(value: string, property: string, scope?: IConstruct): void {
+  const problem = LONE_SURROGATE.test(value)
+    ? 'contains a lone UTF-16 surrogate, which has no UTF-8 encoding (Go would write U+FFFD instead)'
+    : CONTROL_CHARACTER.test(value)
+      ? 'contains a control character (Go templates, go-yaml and registries read it differently, or not at all)'
+      : undefined;
+  if (problem !== undefined) {
+    throw new ValidationError({
+      scope,
+      property,
+      // JSON.stringify escapes control characters and lone surrogates, so the shown value is visible and safe.
+      value: value.length <= 80 && credentialShapeProblem(value) === undefined ? value : undefined,
+      problem,
+      fix: 'remove the invisible character (copy the value again from its source as plain text)',
+    });
+  }
+}
+
+/**
+ * Refuses an `auths` key (registry) that the kubelet can never match, or that breaks the comma-separated registries
+ * annotation: credentials in it (not echoed), invisible characters, a comma, whitespace, or an uppercase repository
+ * path (repository names are lowercase by the distribution spec, and the kubelet compares paths case-sensitively).
+ */
+export function refuseUnmatchableRegistryKey(server: string, property: string, scope?: IConstruct): void {
+  refuseCredentialShape(server, property, 'the registry host as it appears in image names, e.g. "ghcr.io"', scope);
+  refuseInvisibleCharacters(server, property, scope);
+  const withoutScheme = server.replace(/^https?:\/\//, '');
+  const slash = withoutScheme.indexOf('/');
+  const path = slash < 0 ? '' : withoutScheme.slice(slash);
+  const problem = server.includes(',')
+    ? 'contains ","; the registries annotation is comma-separated and no image name holds a comma, so the kubelet never matches it'
+    : /\s/.test(server)
+      ? 'contains whitespace, which no image name holds, so the kubelet never matches it'
+      : path !== path.toLowerCase()
+        ? 'has uppercase letters in its path; repository names are lowercase, and the kubelet compares paths case-sensitively, so it never matches'
+        : undefined;
+  if (problem !== undefined) {
+    throw new ValidationError({
+      scope,
+      property,
+      value: server,
+      problem,
+      fix: server.includes(',') ? 'give each registry as its own credentials entry'
+        : /\s/.test(server) ? 'write the host as it appears in image names, e.g. "ghcr.io" or "registry.example.com:5000"'
+          : `write "${server.slice(0, server.length - path.length)}${path.toLowerCase()}", as the path appears in image names`,
+    });
+  }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// C0 controls, DEL, C1 controls (NEL U+0085 included), and the Unicode line and paragraph separators.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/**
+ * Refuses a value meant to hold a certificate (PEM, or base64 of PEM as kubeconfig's `*-data` fields) when it, or
+ * its base64 decoding, holds a private key. Nothing of the value is echoed.
+ */
+export function refusePrivateKeyMaterial(value: string, property: string, scope?: IConstruct): void {
+  const decoded = /^[A-Za-z0-9+/=\s]+$/.test(value) ? Buffer.from(value, 'base64').toString('latin1') : '';
+  if (PRIVATE_KEY_PEM.test(value) || PRIVATE_KEY_PEM.test(decoded)) {
+    throw credentialShapeError(value, property, 'holds a private key; only a public certificate belongs here',
+      'the certificate (e.g. kubeconfig\'s certificate-authority-data), never a key', scope);
+  }
+}

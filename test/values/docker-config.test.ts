@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
+import { credentialShapeProblem } from '../../src/values/credential-shape';
 import { DockerConfig, DockerConfigParseOptions } from '../../src/values/docker-config';
 import { KubeletKeyring } from '../../src/values/kubelet-keyring';
 import { validationErrorOf } from '../helpers/errors';
@@ -125,16 +126,22 @@ describe('DockerConfig against kubectl-dockerconfig-vectors.json (cdk8s ecosyste
   });
 });
 
+// eslint-disable-next-line no-control-regex -- the characters refused in usernames, emails and hosts
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 describe('DockerConfig against the real kubectl', () => {
   const SPECIAL = ['&', '<', '>', '"', '\\', ':', '/', "'", '`', '$', '=', '@', '+', '%', ' ', '\t', '\n', '\u2028', 'é', '✓', '🐳'];
   const unit = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
   const text = (maxLength: number) => fc.string({ unit, minLength: 1, maxLength })
     .filter(value => !value.includes('\u0000'));
+  // Usernames, emails and hosts with control characters or credential shapes are refused (issue 12 items 8, 10).
+  const plainText = (maxLength: number) => text(maxLength)
+    .filter(value => !INVISIBLE.test(value) && credentialShapeProblem(value) === undefined);
   const run = fc.record({
-    server: fc.oneof(fc.constantFrom('ghcr.io', KUBECTL_DEFAULT_SERVER, 'registry.example.com:5000/team'), text(40)),
-    username: text(30).filter(value => !value.includes(':')),
+    server: fc.oneof(fc.constantFrom('ghcr.io', KUBECTL_DEFAULT_SERVER, 'registry.example.com:5000/team'), plainText(40)),
+    username: plainText(30).filter(value => !value.includes(':')),
     password: fc.oneof(text(20), text(400)),
-    email: fc.option(text(30), { nil: undefined }),
+    email: fc.option(plainText(30), { nil: undefined }),
   });
 
   test('writes the bytes kubectl writes for 20 generated inputs', () => {
