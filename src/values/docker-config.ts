@@ -116,6 +116,10 @@ interface ConfigState {
 // DockerConfig never show a password (as for SecretValue and SealingSeed).
 const CONFIG_STATE = new WeakMap<DockerConfig, ConfigState>();
 
+function stateOf(config: DockerConfig): ConfigState {
+  return CONFIG_STATE.get(config)!;
+}
+
 const ROOT = 'dockerconfigjson';
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_ALIASES = ['registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com'];
@@ -181,18 +185,6 @@ export class DockerConfig {
     this.servers = entries.map(entry => entry.server);
   }
 
-  private get members(): Array<[string, JsonValue]> {
-    return CONFIG_STATE.get(this)!.members;
-  }
-
-  private get authsField(): string {
-    return CONFIG_STATE.get(this)!.authsField;
-  }
-
-  private get configEntries(): ConfigEntry[] {
-    return CONFIG_STATE.get(this)!.configEntries;
-  }
-
   /** A placeholder naming the registries; the credentials are never shown (use `toJson()` for the bytes). */
   public toString(): string {
     return `<docker config for ${this.servers.length === 0 ? 'no registry' : this.servers.join(', ')}>`;
@@ -221,12 +213,12 @@ export class DockerConfig {
   public withBasicAuth(server: string, username: string, password: string, email?: string): DockerConfig {
     checkBasicAuth(server, username, password, email);
     const entry = basicAuthEntry(server, username, password, email);
-    const entries = [...this.configEntries.filter(existing => existing.server !== server), entry]
+    const entries = [...stateOf(this).configEntries.filter(existing => existing.server !== server), entry]
       .sort((a, b) => compareGoStrings(a.server, b.server));
     const auths = `{${entries.map(each => `${goJsonString(each.server)}:${each.json}`).join(',')}}`;
-    const members = this.members.map(([key, value]) =>
-      `${goJsonString(key)}:${key === this.authsField ? auths : goJsonMarshal(value)}`);
-    return new DockerConfig(this.members, this.authsField, entries, `{${members.join(',')}}`);
+    const members = stateOf(this).members.map(([key, value]) =>
+      `${goJsonString(key)}:${key === stateOf(this).authsField ? auths : goJsonMarshal(value)}`);
+    return new DockerConfig(stateOf(this).members, stateOf(this).authsField, entries, `{${members.join(',')}}`);
   }
 
   /** The `.dockerconfigjson` text: the one way to the credentials' bytes. */
@@ -236,7 +228,7 @@ export class DockerConfig {
 
   /** What each `auths` entry holds, without passwords, in `servers` order. */
   public entries(): DockerConfigEntry[] {
-    return this.configEntries.map(entry => ({
+    return stateOf(this).configEntries.map(entry => ({
       server: entry.server,
       username: entry.credential.username === '' ? undefined : entry.credential.username,
       email: entry.email,
@@ -262,8 +254,8 @@ export class DockerConfig {
    */
   public fieldWarnings(): DockerConfigFieldWarning[] {
     return [
-      ...helperFields(this.members).flatMap(([field, value]) => helperWarnings(field, value)),
-      ...this.configEntries.flatMap(tokenWarnings),
+      ...helperFields(stateOf(this).members).flatMap(([field, value]) => helperWarnings(field, value)),
+      ...stateOf(this).configEntries.flatMap(tokenWarnings),
     ];
   }
 
@@ -273,7 +265,7 @@ export class DockerConfig {
    * @internal
    */
   public _credentials(server: string): DockerCredential | undefined {
-    return this.configEntries.find(entry => entry.server === server)?.credential;
+    return stateOf(this).configEntries.find(entry => entry.server === server)?.credential;
   }
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import * as util from 'util';
 import * as fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
 import { credentialShapeProblem } from '../../src/values/credential-shape';
@@ -507,5 +508,33 @@ describe('DockerConfig.keyWarnings', () => {
       'write "http://REGISTRY-1.docker.io"',
       'for Docker Hub images write "https://index.docker.io/v1/"; keep this key only for images written "REGISTRY-1.docker.io/…"',
     ]);
+  });
+});
+
+describe('passwords stay out of util.inspect, JSON.stringify and template literals (issue 12 item 9)', () => {
+  const PASSWORD = 'pw-Do-Not-Print-7f3a9c';
+  const AUTH = Buffer.from(`octo:${PASSWORD}`).toString('base64');
+  const built = DockerConfig.empty().withBasicAuth('ghcr.io', 'octo', PASSWORD, 'octo@example.com');
+  const parsed = DockerConfig.fromJson(`{"auths":{"quay.io":{"auth":"${AUTH}"}},"credsStore":"desktop"}`);
+
+  test.each([['built with withBasicAuth', built], ['parsed with fromJson', parsed]])('%s', (_title, config) => {
+    const shown = [
+      util.inspect(config, { showHidden: true, depth: 10, getters: true }),
+      util.inspect({ holder: config }, { showHidden: true, depth: 10 }),
+      JSON.stringify(config),
+      JSON.stringify({ config }),
+      `${config}`,
+      String(config),
+    ].join('\n');
+    expect(shown).not.toContain(PASSWORD);
+    expect(shown).not.toContain(AUTH);
+    expect(`${config}`).toBe(`<docker config for ${config.servers.join(', ')}>`);
+    expect(JSON.stringify({ config })).toBe(`{"config":${JSON.stringify(`${config}`)}}`);
+  });
+
+  test('toJson() is still the one way to the bytes', () => {
+    expect(built.toJson()).toContain(PASSWORD);
+    expect(Buffer.from(JSON.parse(parsed.toJson()).auths['quay.io'].auth, 'base64').toString()).toBe(`octo:${PASSWORD}`);
+    expect(`${DockerConfig.empty()}`).toBe('<docker config for no registry>');
   });
 });
