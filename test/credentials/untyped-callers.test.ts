@@ -28,7 +28,10 @@ const hostile = fc.constantFrom<unknown>(
   Duration.hours(1), SecretValue.unsafePlainText('x'), { toString: () => { throw new Error('toString'); } },
 );
 
-const anyValue = fc.oneof(fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }), hostile);
+const anyValue = fc.oneof(
+  fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true }),
+  hostile,
+);
 /** A slot that is usually wrong, sometimes right (from `valid`). */
 const slot = (...valid: unknown[]) => fc.oneof({ weight: 3, arbitrary: anyValue }, { weight: 2, arbitrary: fc.constantFrom(...valid) });
 

@@ -512,9 +512,9 @@ describe('DockerConfig.keyWarnings', () => {
 });
 
 describe('passwords stay out of util.inspect, JSON.stringify and template literals (issue 12 item 9)', () => {
-  const PASSWORD = 'pw-Do-Not-Print-7f3a9c';
-  const AUTH = Buffer.from(`octo:${PASSWORD}`).toString('base64');
-  const built = DockerConfig.empty().withBasicAuth('ghcr.io', 'octo', PASSWORD, 'octo@example.com');
+  const HIDDEN_PASSWORD = 'pw-Do-Not-Print-7f3a9c';
+  const AUTH = Buffer.from(`octo:${HIDDEN_PASSWORD}`).toString('base64');
+  const built = DockerConfig.empty().withBasicAuth('ghcr.io', 'octo', HIDDEN_PASSWORD, 'octo@example.com');
   const parsed = DockerConfig.fromJson(`{"auths":{"quay.io":{"auth":"${AUTH}"}},"credsStore":"desktop"}`);
 
   test.each([['built with withBasicAuth', built], ['parsed with fromJson', parsed]])('%s', (_title, config) => {
@@ -526,15 +526,15 @@ describe('passwords stay out of util.inspect, JSON.stringify and template litera
       `${config}`,
       String(config),
     ].join('\n');
-    expect(shown).not.toContain(PASSWORD);
+    expect(shown).not.toContain(HIDDEN_PASSWORD);
     expect(shown).not.toContain(AUTH);
     expect(`${config}`).toBe(`<docker config for ${config.servers.join(', ')}>`);
     expect(JSON.stringify({ config })).toBe(`{"config":${JSON.stringify(`${config}`)}}`);
   });
 
   test('toJson() is still the one way to the bytes', () => {
-    expect(built.toJson()).toContain(PASSWORD);
-    expect(Buffer.from(JSON.parse(parsed.toJson()).auths['quay.io'].auth, 'base64').toString()).toBe(`octo:${PASSWORD}`);
+    expect(built.toJson()).toContain(HIDDEN_PASSWORD);
+    expect(Buffer.from(JSON.parse(parsed.toJson()).auths['quay.io'].auth, 'base64').toString()).toBe(`octo:${HIDDEN_PASSWORD}`);
     expect(`${DockerConfig.empty()}`).toBe('<docker config for no registry>');
   });
 });
