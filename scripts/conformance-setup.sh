@@ -29,19 +29,20 @@ else
   apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# Debian's docker-registry ships a system service listening on :5000. The tests start their own registry on a random
-# 127.0.0.1 port; a system one would only hold a port and a data directory, so stop and disable it when it runs.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then
-    systemctl stop docker-registry || true
-    systemctl disable docker-registry || true
-    echo "conformance-setup: stopped and disabled the docker-registry system service"
-  fi
-fi
-if [ -f /var/run/docker-registry.pid ] || pgrep -x docker-registry >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ] && [ -x /etc/init.d/docker-registry ]; then
-    /etc/init.d/docker-registry stop || true
-    echo "conformance-setup: stopped the docker-registry init service"
+# Debian's docker-registry ships a system service (systemd unit and init script) that listens on :5000 with its own
+# data directory. Here a policy-rc.d usually keeps apt from starting it; where apt did start it, stop and disable it:
+# the tests start their own registry on a random 127.0.0.1 port and need nothing from it. Only the service's own
+# pidfile or unit is used, never a process name, so registries started by tests are left alone.
+if [ "$(id -u)" -eq 0 ]; then
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    if systemctl is-active --quiet docker-registry 2>/dev/null || systemctl is-enabled --quiet docker-registry 2>/dev/null; then
+      systemctl disable --now docker-registry >/dev/null 2>&1 || true
+      echo "conformance-setup: stopped and disabled the docker-registry systemd service"
+    fi
+  elif [ -x /etc/init.d/docker-registry ] && [ -s /var/run/docker-registry.pid ]; then
+    /etc/init.d/docker-registry stop >/dev/null 2>&1 || true
+    update-rc.d docker-registry disable >/dev/null 2>&1 || true
+    echo "conformance-setup: stopped and disabled the docker-registry init service"
   fi
 fi
 echo "conformance-setup: done"

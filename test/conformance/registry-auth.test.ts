@@ -259,7 +259,8 @@ function scenarios(host: string, password: string): Scenario[] {
     }
   }
   for (const generated of GENERATORS) {
-    const object = synth(RegistryCredentials.fromTokenGenerator(generated.registry(host), generated.generator(host)), SecretDelivery.externalSecret());
+    const credentials = RegistryCredentials.fromTokenGenerator(generated.registry(host), generated.generator(host));
+    const object = synth(credentials, SecretDelivery.externalSecret());
     all.push({
       title: `${generated.name} token generator x external`,
       produced: { render: { engine: 'external-secrets', template: object.spec.target.template.data['.dockerconfigjson'], data: generated.output(host, password) } },

@@ -70,8 +70,12 @@ export function buildGoHelper(name: string): string {
   for (const module of ['github.com/Masterminds/sprig', 'github.com/Masterminds/semver']) {
     const link = path.join(gopath, 'src', module, 'v3');
     fs.mkdirSync(path.dirname(link), { recursive: true });
-    if (!fs.existsSync(link)) {
+    try {
       fs.symlinkSync(path.join(DEBIAN_GOPATH, 'src', module), link);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') { // another jest worker made it first
+        throw err;
+      }
     }
   }
   const env = {
