@@ -244,7 +244,12 @@ export interface SealingKeyOptions {
  * `uint16 big-endian length of the RSA ciphertext || RSA-OAEP(SHA-256, MGF1-SHA-256, label)(32-byte AES key) ||
  * AES-256-GCM(all-zero 12-byte nonce, no AAD)(plaintext) || 16-byte tag`.
  *
- * The library only ever takes the public key: a PEM holding a private key is refused.
+ * Random sealing wraps the session key with Node's own RSA-OAEP (`crypto.publicEncrypt` with `oaepHash: 'sha256'`
+ * and the scope's `oaepLabel`); only deterministic sealing, which must choose the OAEP seed, encodes EME-OAEP itself.
+ *
+ * The library only ever takes the public key: a PEM holding a private key is refused, and so is an RSA key the
+ * controller could not have made or Node could not seal with: a modulus outside 2048–16384 bits, a public exponent
+ * below 3 or even (kubeseal's Go `crypto/rsa` refuses those too; e = 1 would leave the session key readable in Git).
  *
  * @see https://github.com/bitnami-labs/sealed-secrets/blob/main/pkg/crypto/crypto.go
  * @see https://github.com/bitnami-labs/sealed-secrets/blob/main/docs/developer/crypto.md

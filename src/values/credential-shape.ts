@@ -136,7 +136,7 @@ const DIGEST_AFTER_AT = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 /**
  * Whether the authority part (after an optional, possibly misspelt `scheme://` and before the first `/`, `?` or
  * `#`) holds an "@". With a scheme any "@" there is userinfo; without one, "name:secret@host" and "name@host.tld"
- * are, while "image@sha256:…" and "image:tag@sha256:…" are digests.
+ * are, while "image@sha256:…" and "image:tag@sha256:…" are digests and "image@latest" is only malformed.
  */
 function hasUserinfo(value: string): boolean {
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/+/.exec(value);
@@ -146,7 +146,13 @@ function hasUserinfo(value: string): boolean {
   if (at < 0) {
     return false;
   }
-  return scheme !== null || !DIGEST_AFTER_AT.test(authority.slice(at + 1));
+  if (scheme !== null) {
+    return true;
+  }
+  const before = authority.slice(0, at);
+  const after = authority.slice(at + 1);
+  // "name@latest" is a malformed image, not userinfo: only a password or a host after "@" makes it userinfo.
+  return !DIGEST_AFTER_AT.test(after) && (before.includes(':') || /[.:]/.test(after) || after === 'localhost');
 }
 
 /**

@@ -69,6 +69,13 @@ describe('item 8: credentials pasted into non-secret fields are refused without 
     expect(ImageReference.parse(image).domain.length).toBeGreaterThan(0);
   });
 
+  test('a malformed image with "@" is not called a credential; a host after "@" is', () => {
+    expect(credentialShapeProblem('nginx@latest')).toBeUndefined();
+    expect(validationErrorOf(() => ImageReference.parse('nginx@latest')).shownValue).toBe('"nginx@latest"');
+    expect(credentialShapeProblem('robot@localhost:5000/app')).toMatch(/credentials before "@"/);
+    expect(credentialShapeProblem('robot@registry.example.com/app')).toMatch(/credentials before "@"/);
+  });
+
   test('a username that is an email address stays accepted', () => {
     expect(RegistryCredentials.basic('registry.example.com', 'jane@example.com', plain('x')).username).toBe('jane@example.com');
   });
