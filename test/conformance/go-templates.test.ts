@@ -172,5 +172,5 @@ describeWithTools('Go text/template + sprig render the templates to kubectl\'s b
 });
 
 function goVersion(): string {
-  return execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim();
+  return execFileSync('go', ['version'], { encoding: 'utf8' }).split(' ')[2];
 }
