@@ -72,6 +72,16 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// `npx projen conformance`: install the real software (Debian packages, root only) and run the conformance suite
+// against it: docker-registry + skopeo for credentials, Go text/template + sprig for templates, Go regexp for mittwald.
+project.addTask('conformance', {
+  description: 'Install the conformance tools (Debian, when root) and run test/conformance against real software',
+  steps: [
+    { exec: 'bash scripts/conformance-setup.sh' },
+    { exec: 'jest --coverage=false test/conformance' },
+  ],
+});
+
 // Type-check tests, examples and benchmarks before running them; ts-jest runs with isolatedModules.
 project.testTask.prependExec('tsc --noEmit -p test/tsconfig.json');
 

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { credentialShapeProblem } from './values/credential-shape';
 
 /**
  * Everything a `ValidationError` reports about one bad input.
@@ -78,7 +79,7 @@ export class ValidationError {
 
   constructor(props: ValidationErrorProps) {
     Object.defineProperty(this, VALIDATION_ERROR_BRAND, { value: true });
-    const constructPath = props.scope ? props.scope.node.path : '';
+    const constructPath = pathOf(props.scope);
     const shownValue = showValue(props);
     const where = constructPath ? `[${constructPath}] ` : '';
     const got = shownValue ? ` (got ${shownValue})` : '';
@@ -102,11 +103,25 @@ Object.setPrototypeOf(ValidationError.prototype, Error.prototype);
 
 const MAX_SHOWN_LENGTH = 120;
 
+// A JavaScript caller may pass anything as a scope; the error about its input must not fail on it.
+function pathOf(scope: IConstruct | undefined): string {
+  try {
+    const path = scope?.node?.path;
+    return typeof path === 'string' ? path : '';
+  } catch {
+    return '';
+  }
+}
+
 function showValue(props: ValidationErrorProps): string {
   if (props.value === undefined) {
     return '';
   }
-  if (props.secret) {
+  if (typeof props.value !== 'string') {
+    return ''; // a JavaScript caller's wrong type: the property and the problem say enough
+  }
+  // A credential pasted into a field that is not secret (a name, a URL, a pattern) is never echoed either.
+  if (props.secret || credentialShapeProblem(props.value) !== undefined) {
     return `<redacted secret, ${props.value.length} characters>`;
   }
   const value = props.value.length > MAX_SHOWN_LENGTH

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
+import { checkArgs } from './props-check';
+import { describeType } from './runtime-checks';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -45,6 +47,9 @@ export class KubernetesNames {
 
   /** The problem with `value` as a DNS-1123 label, or `undefined` when it is one. */
   public static checkDns1123Label(value: string): string | undefined {
+    if (typeof value !== 'string') {
+      return `must be a string, not ${describeType(value)}`;
+    }
     if (value.length === 0) {
       return 'must not be empty';
     }
@@ -59,6 +64,9 @@ export class KubernetesNames {
 
   /** The problem with `value` as a DNS-1123 subdomain, or `undefined` when it is one. */
   public static checkDns1123Subdomain(value: string): string | undefined {
+    if (typeof value !== 'string') {
+      return `must be a string, not ${describeType(value)}`;
+    }
     if (value.length === 0) {
       return 'must not be empty';
     }
@@ -73,6 +81,9 @@ export class KubernetesNames {
 
   /** The problem with `value` as a label or annotation key, or `undefined` when it is one. */
   public static checkQualifiedName(value: string): string | undefined {
+    if (typeof value !== 'string') {
+      return `must be a string, not ${describeType(value)}`;
+    }
     const parts = value.split('/');
     if (parts.length > 2) {
       return 'must be "name" or "prefix/name" with a single "/"';
@@ -98,6 +109,9 @@ export class KubernetesNames {
 
   /** The problem with `value` as a label value, or `undefined` when it is one. */
   public static checkLabelValue(value: string): string | undefined {
+    if (typeof value !== 'string') {
+      return `must be a string, not ${describeType(value)}`;
+    }
     if (value.length > LABEL_MAX) {
       return `must be at most ${LABEL_MAX} characters (it has ${value.length})`;
     }
@@ -115,6 +129,7 @@ export class KubernetesNames {
    * @param scope the construct that received it, named in the error
    */
   public static validateDns1123Label(value: string, property: string, scope?: IConstruct): void {
+    checkArgs('KubernetesNames.validateDns1123Label', [typeof value === 'string' ? value : '', property]); // a wrong-typed value is named below, with its property
     throwIf(KubernetesNames.checkDns1123Label(value), value, property, scope, suggestLabel(value));
   }
 
@@ -126,6 +141,7 @@ export class KubernetesNames {
    * @param scope the construct that received it, named in the error
    */
   public static validateDns1123Subdomain(value: string, property: string, scope?: IConstruct): void {
+    checkArgs('KubernetesNames.validateDns1123Subdomain', [typeof value === 'string' ? value : '', property]); // a wrong-typed value is named below, with its property
     throwIf(KubernetesNames.checkDns1123Subdomain(value), value, property, scope, suggestLabel(value));
   }
 
@@ -137,6 +153,7 @@ export class KubernetesNames {
    * @param scope the construct that received it, named in the error
    */
   public static validateQualifiedName(value: string, property: string, scope?: IConstruct): void {
+    checkArgs('KubernetesNames.validateQualifiedName', [typeof value === 'string' ? value : '', property]); // a wrong-typed value is named below, with its property
     throwIf(KubernetesNames.checkQualifiedName(value), value, property, scope,
       'use "example.com/name": a lowercase DNS prefix, one "/", and a name of letters, digits, "-", "_" and "."');
   }
@@ -149,6 +166,7 @@ export class KubernetesNames {
    * @param scope the construct that received it, named in the error
    */
   public static validateLabelValue(value: string, property: string, scope?: IConstruct): void {
+    checkArgs('KubernetesNames.validateLabelValue', [typeof value === 'string' ? value : '', property]); // a wrong-typed value is named below, with its property
     throwIf(KubernetesNames.checkLabelValue(value), value, property, scope,
       'use at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
   }
@@ -156,12 +174,15 @@ export class KubernetesNames {
 
 function throwIf(problem: string | undefined, value: string, property: string, scope: IConstruct | undefined, fix: string): void {
   if (problem) {
-    throw new ValidationError({ scope, property, value, problem, fix });
+    throw new ValidationError({ scope, property, value: typeof value === 'string' ? value : undefined, problem, fix });
   }
 }
 
 /** A DNS-1123 spelling of `value` to suggest in an error, e.g. `Reg_Cred` -> `reg-cred`. */
 function suggestLabel(value: string): string {
+  if (typeof value !== 'string') {
+    return 'pass a string of lowercase letters, digits and "-"';
+  }
   const suggestion = value.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, LABEL_MAX);
   return suggestion && suggestion !== value
     ? `use lowercase letters, digits and "-", e.g. "${suggestion}"`

@@ -7,7 +7,9 @@ import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/
 import { dnsNameFromId } from './dns-name';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
+import { checkOptionalProps, checkProps } from './props-check';
 import { RegistryChecks } from './registry-checks';
+import { optionalInstance, requireArray, requireInstance } from './runtime-checks';
 import { DockerConfig } from './values/docker-config';
 import { warn } from './warnings';
 
@@ -183,8 +185,9 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
   public readonly apiGroup = '';
   public readonly resourceType = 'secrets';
 
-  constructor(scope: Construct, id: string, props: RegistrySecretProps) {
+  constructor(scope: Construct, id: string, rawProps: RegistrySecretProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'RegistrySecretProps');
     this.name = props.name ?? dnsNameFromId(id);
     KubernetesNames.validateDns1123Subdomain(this.name, 'name', this);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
@@ -193,10 +196,12 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     }
     claimName(this, this.namespace, this.name);
     RegistryChecks.of(this);
-    this.credentials = [...props.credentials];
+    this.credentials = requireArray(props.credentials, { property: 'credentials', scope: this }).map((c, i) => requireInstance(c, RegistryCredentials,
+      'RegistryCredentials', { property: `credentials[${i}]`, scope: this }, 'build it with a RegistryCredentials factory, e.g. RegistryCredentials.basic(...)'));
     this.registries = checkCredentials(this, this.credentials);
     this.purpose = props.purpose ?? RegistryPurpose.PULL;
-    const delivery = props.delivery ?? (this.credentials.some(c => c._parts.generator)
+    const delivery = optionalInstance(props.delivery, SecretDelivery, 'SecretDelivery', { property: 'delivery', scope: this },
+      'build it with SecretDelivery.plainSecret(), .sealedSecret(...) or .externalSecret(...)') ?? (this.credentials.some(c => c._parts.generator)
       ? SecretDelivery.externalSecret()
       : defaultDelivery(this, this.credentials.flatMap(c => c.valueSources), 'credentials'));
     this.deliveryKind = delivery.kind;
@@ -245,8 +250,9 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
   public readonly apiGroup = '';
   public readonly resourceType = 'secrets';
 
-  constructor(scope: Construct, id: string, public readonly name: string, options: ExistingRegistrySecretOptions) {
+  constructor(scope: Construct, id: string, public readonly name: string, rawOptions: ExistingRegistrySecretOptions) {
     super(scope, id);
+    const options = checkOptionalProps(this, rawOptions, 'ExistingRegistrySecretOptions', 'options');
     KubernetesNames.validateDns1123Subdomain(name, 'name', this);
     this.namespace = options.namespace ?? Chart.of(this).namespace;
     this.registries = [...(options.registries ?? [])];

@@ -6,6 +6,7 @@ import { applyArgoCd, ArgoCdOptions } from '../argocd';
 import { dnsNameFromId } from '../dns-name';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
 import { ImageReference, parseImageReference } from '../values/image-reference';
 import { PullCoverage } from '../workloads/pull-coverage';
 
@@ -135,8 +136,9 @@ export class ChoreoComponent extends Construct {
   /** The synth-time check that the registry's credentials cover the image. */
   public readonly pullCoverage: PullCoverage;
 
-  constructor(scope: Construct, id: string, props: ChoreoComponentProps) {
+  constructor(scope: Construct, id: string, rawProps: ChoreoComponentProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'ChoreoComponentProps');
     this.type = props.type;
     this.name = props.name ?? dnsNameFromId(id);
     checkName(this, this.name, props.type);

@@ -4,6 +4,7 @@ import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-c
 import { SecretDelivery } from '../delivery/secret-delivery';
 import { dnsNameFromId } from '../dns-name';
 import { ValidationError } from '../errors';
+import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
 
 /**
@@ -85,8 +86,9 @@ export class ChoreoRegistry extends Construct {
    */
   public readonly pullSecret?: IRegistrySecret;
 
-  constructor(scope: Construct, id: string, props: ChoreoRegistryProps) {
+  constructor(scope: Construct, id: string, rawProps: ChoreoRegistryProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'ChoreoRegistryProps');
     rejectStaticEcrPassword(this, props.credentials);
     this.credentials = props.credentials;
     this.registry = props.credentials.registry;

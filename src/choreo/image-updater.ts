@@ -6,6 +6,7 @@ import { SecretValueSource } from '../credentials/secret-value';
 import { dnsNameFromId } from '../dns-name';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
 import { ImageReference, parseImageReference } from '../values/image-reference';
 
@@ -275,8 +276,9 @@ export class ImageUpdater extends Construct {
   /** The `ImageUpdater` object. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ImageUpdaterProps) {
+  constructor(scope: Construct, id: string, rawProps: ImageUpdaterProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'ImageUpdaterProps');
     this.name = props.name ?? dnsNameFromId(id);
     KubernetesNames.validateDns1123Subdomain(this.name, 'name', this);
     this.namespace = props.namespace ?? DEFAULT_NAMESPACE;

@@ -2,6 +2,10 @@ import { Duration } from 'cdk8s';
 import { SecretValue, SecretValueSource } from './secret-value';
 import { TokenGenerator } from './token-generator';
 import { ValidationError } from '../errors';
+import { optionalBoolean, optionalInstance, optionalString, readStruct, requireEnumValue, requireInstance, requireString } from '../runtime-checks';
+import {
+  credentialShapeProblem, refuseCredentialInUsername, refuseCredentialShape, refuseInvisibleCharacters, refuseUnmatchableRegistryKey,
+} from '../values/credential-shape';
 import { DockerConfig } from '../values/docker-config';
 
 /** How a registry is authenticated. */
@@ -142,10 +146,12 @@ export class RegistryCredentials {
    * @param registry the `auths` key: a host (`ghcr.io`, `registry.example.com:5000`), optionally with a path prefix
    */
   public static basic(registry: string, username: string, password: SecretValue, options: BasicAuthOptions = {}): RegistryCredentials {
+    const key = checkRegistry(registry);
     checkUsername(username, 'username');
     checkPlainTextNotEmpty(password, 'password');
-    return new RegistryCredentials(RegistryAuthType.BASIC, checkRegistry(registry), true, {
-      username, password, email: options.email,
+    const read = readStruct(options, ['email'], { property: 'options' }, true);
+    return new RegistryCredentials(RegistryAuthType.BASIC, key, true, {
+      username, password, email: checkEmail(read.email),
     });
   }
 
@@ -156,9 +162,14 @@ export class RegistryCredentials {
    * `registry`.
    */
   public static dockerConfigJson(config: SecretValue, options: DockerConfigJsonOptions = {}): RegistryCredentials {
+    requireSecretValue(config, 'config');
+    const given = optionalString(readStruct(options, ['registry'], { property: 'options' }, true).registry, { property: 'options.registry' });
+    if (given !== undefined) {
+      refuseUnmatchableRegistryKey(given, 'registry');
+    }
     const registry = config.source === SecretValueSource.PLAIN_TEXT
-      ? registryOfPlainConfig(config, options.registry)
-      : requireRegistryOption(options.registry);
+      ? registryOfPlainConfig(config, given)
+      : requireRegistryOption(given);
     return new RegistryCredentials(RegistryAuthType.DOCKER_CONFIG, checkRegistry(registry), true, { dockerConfig: config });
   }
 
@@ -170,7 +181,8 @@ export class RegistryCredentials {
    * @see https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html
    */
   public static vendorManaged(registry: string, vendor: CloudVendor): RegistryCredentials {
-    checkVendorHost(registry, vendor);
+    requireString(registry, { property: 'registry' }, REGISTRY_FIX);
+    checkVendorHost(registry, requireEnumValue(vendor, CloudVendor as unknown as { [key: string]: CloudVendor }, 'CloudVendor', { property: 'vendor' }));
     return new RegistryCredentials(RegistryAuthType.VENDOR_MANAGED, registry, false, {});
   }
 
@@ -182,12 +194,14 @@ export class RegistryCredentials {
    * @see https://cloud.google.com/artifact-registry/docs/docker/authentication#json-key
    */
   public static googleServiceAccountKey(registry: string, key: SecretValue, options: GoogleServiceAccountKeyOptions = {}): RegistryCredentials {
+    requireString(registry, { property: 'registry' }, REGISTRY_FIX);
     checkVendorHost(registry, CloudVendor.GOOGLE);
-    checkServiceAccountKey(key);
+    checkServiceAccountKey(requireSecretValue(key, 'key'));
+    const base64 = optionalBoolean(readStruct(options, ['base64'], { property: 'options' }, true).base64, { property: 'options.base64' });
     return new RegistryCredentials(RegistryAuthType.GOOGLE_SERVICE_ACCOUNT_KEY, registry, true, {
-      username: options.base64 ? '_json_key_base64' : '_json_key',
+      username: base64 ? '_json_key_base64' : '_json_key',
       password: key,
-      base64Password: options.base64,
+      base64Password: base64,
     });
   }
 
@@ -198,11 +212,14 @@ export class RegistryCredentials {
    * @see https://learn.microsoft.com/en-us/azure/container-registry/container-registry-auth-service-principal
    */
   public static azureServicePrincipal(registry: string, clientId: string, clientSecret: SecretValue): RegistryCredentials {
+    requireString(registry, { property: 'registry' }, REGISTRY_FIX);
     checkVendorHost(registry, CloudVendor.AZURE);
+    requireString(clientId, { property: 'clientId' }, 'pass the service principal\'s "appId" GUID');
     if (!GUID.test(clientId)) {
       throw new ValidationError({
         property: 'clientId',
-        value: clientId,
+        // A client secret pasted here by mistake is never shown; a GUID-like slip is.
+        value: clientId.length <= 40 && credentialShapeProblem(clientId) === undefined ? clientId : undefined,
         problem: 'is not a service principal application (client) id',
         fix: 'use the "appId" GUID printed by `az ad sp create-for-rbac`, not its display name',
       });
@@ -222,7 +239,8 @@ export class RegistryCredentials {
   public static githubToken(username: string, token: SecretValue, options: HostedRegistryOptions = {}): RegistryCredentials {
     checkUsername(username, 'username');
     checkPlainTextNotEmpty(token, 'token');
-    return new RegistryCredentials(RegistryAuthType.GITHUB_TOKEN, checkRegistry(options.registry ?? 'ghcr.io'), true, {
+    const registry = hostedRegistryOption(options, 'ghcr.io');
+    return new RegistryCredentials(RegistryAuthType.GITHUB_TOKEN, registry, true, {
       username, password: token,
     });
   }
@@ -246,6 +264,9 @@ export class RegistryCredentials {
    * @see https://docs.quay.io/glossary/robot-accounts.html
    */
   public static quayRobot(robotAccount: string, token: SecretValue, options: HostedRegistryOptions = {}): RegistryCredentials {
+    requireString(robotAccount, { property: 'robotAccount' }, 'pass the robot name, e.g. "acme+deployer"');
+    refuseCredentialInUsername(robotAccount, 'robotAccount');
+    refuseInvisibleCharacters(robotAccount, 'robotAccount');
     if (!QUAY_ROBOT.test(robotAccount)) {
       throw new ValidationError({
         property: 'robotAccount',
@@ -255,7 +276,7 @@ export class RegistryCredentials {
       });
     }
     checkPlainTextNotEmpty(token, 'token');
-    return new RegistryCredentials(RegistryAuthType.QUAY_ROBOT, checkRegistry(options.registry ?? 'quay.io'), true, {
+    return new RegistryCredentials(RegistryAuthType.QUAY_ROBOT, hostedRegistryOption(options, 'quay.io'), true, {
       username: robotAccount, password: token,
     });
   }
@@ -267,9 +288,14 @@ export class RegistryCredentials {
    * @param registry the registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`
    */
   public static fromTokenGenerator(registry: string, generator: TokenGenerator, options: TokenGeneratorCredentialsOptions = {}): RegistryCredentials {
+    requireString(registry, { property: 'registry' }, REGISTRY_FIX);
+    requireInstance(generator, TokenGenerator, 'TokenGenerator', { property: 'generator' },
+      'build it with TokenGenerator.ecr(...), .gcr(...), .acr(...) or .quay(...)');
     checkGeneratorHost(registry, generator);
     const lifetime = generator.tokenLifetime.toSeconds();
-    const refresh = options.refreshInterval ?? Duration.seconds(lifetime / 2);
+    const given = optionalInstance(readStruct(options, ['refreshInterval'], { property: 'options' }, true).refreshInterval,
+      Duration, 'Duration', { property: 'refreshInterval' }, 'pass a cdk8s Duration, e.g. Duration.minutes(30)');
+    const refresh = given ?? Duration.seconds(lifetime / 2);
     if (refresh.toSeconds() <= 0 || refresh.toSeconds() > lifetime / 2) {
       throw new ValidationError({
         property: 'refreshInterval',
@@ -310,7 +336,11 @@ export class RegistryCredentials {
   }
 }
 
-function checkRegistry(registry: string): string {
+const REGISTRY_FIX = 'pass the registry host as a string, e.g. "ghcr.io"';
+
+function checkRegistry(registry: string, property = 'registry'): string {
+  requireString(registry, { property }, REGISTRY_FIX);
+  refuseUnmatchableRegistryKey(registry, property);
   if (!REGISTRY_KEY.test(registry)) {
     throw new ValidationError({
       property: 'registry',
@@ -323,17 +353,35 @@ function checkRegistry(registry: string): string {
 }
 
 function checkUsername(username: string, property: string): void {
-  if (username.length === 0 || username.includes(':')) {
-    throw new ValidationError({
-      property,
-      value: username,
-      problem: username.length === 0 ? 'must not be empty' : 'must not contain ":" (the `auth` field is "username:password" and would split wrongly)',
-      fix: 'use the registry account or robot name',
-    });
+  requireString(username, { property }, 'pass the registry account or robot name as a string');
+  if (username.length === 0) {
+    throw new ValidationError({ property, problem: 'must not be empty', fix: 'use the registry account or robot name' });
   }
+  // "user:token" is refused without echo: the part after ":" is probably the token.
+  refuseCredentialInUsername(username, property);
+  refuseInvisibleCharacters(username, property);
+}
+
+function checkEmail(email: unknown): string | undefined {
+  const value = optionalString(email, { property: 'options.email' });
+  if (value !== undefined) {
+    refuseInvisibleCharacters(value, 'options.email');
+  }
+  return value;
+}
+
+function requireSecretValue(value: SecretValue, property: string): SecretValue {
+  return requireInstance(value, SecretValue, 'SecretValue', { property },
+    'wrap the value: SecretValue.unsafePlainText(process.env.TOKEN), SecretValue.sealed(<kubeseal output>) or SecretValue.fromExternalSecret("<remote key>")');
+}
+
+function hostedRegistryOption(options: HostedRegistryOptions, fallback: string): string {
+  const read = readStruct(options, ['registry'], { property: 'options' }, true);
+  return checkRegistry(optionalString(read.registry, { property: 'options.registry' }) ?? fallback, 'options.registry');
 }
 
 function checkPlainTextNotEmpty(value: SecretValue, property: string): void {
+  requireSecretValue(value, property);
   if (value.source === SecretValueSource.PLAIN_TEXT && value.unsafeUnwrap().length === 0) {
     throw new ValidationError({ property, value: '', secret: true, problem: 'must not be empty', fix: 'pass the password or token' });
   }
@@ -370,6 +418,7 @@ function checkVendorHost(registry: string, vendor: CloudVendor): void {
     [CloudVendor.GOOGLE]: 'europe-west1-docker.pkg.dev',
     [CloudVendor.AWS]: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
   }[vendor];
+  refuseCredentialShape(registry, 'registry', `the registry host only, e.g. "${example}"`);
   if (!pattern.test(registry)) {
     throw new ValidationError({
       property: 'registry',

@@ -1,5 +1,6 @@
 import { SealingScope } from '../delivery/sealing';
 import { ValidationError } from '../errors';
+import { member, optionalString, readStruct, requireEnumValue, requireString } from '../runtime-checks';
 
 /**
  * Where a piece of secret material comes from.
@@ -77,7 +78,8 @@ export abstract class SecretValue {
    * not in Git.
    */
   public static unsafePlainText(value: string): SecretValue {
-    return new PlainTextSecretValue(value);
+    return new PlainTextSecretValue(requireString(value, { property: 'SecretValue.unsafePlainText(value)' },
+      'pass the value as a string; when it comes from process.env, check that the variable is set'));
   }
 
   /**
@@ -89,7 +91,15 @@ export abstract class SecretValue {
    * @see https://github.com/bitnami-labs/sealed-secrets#usage
    */
   public static sealed(ciphertext: string, options: SealedSecretValueOptions = {}): SecretValue {
-    return new SealedSecretValue(ciphertext, options);
+    requireString(ciphertext, { property: 'SecretValue.sealed(ciphertext)' }, 'pass one `encryptedData` value from kubeseal as a string');
+    const context = { property: 'SecretValue.sealed(options)' };
+    const read = readStruct(options, ['scope', 'namespace', 'name'], context, true);
+    return new SealedSecretValue(ciphertext, {
+      scope: read.scope === undefined ? undefined
+        : requireEnumValue(read.scope, SealingScope as unknown as { [key: string]: SealingScope }, 'SealingScope', member(context, 'scope')),
+      namespace: optionalString(read.namespace, member(context, 'namespace')),
+      name: optionalString(read.name, member(context, 'name')),
+    });
   }
 
   /**
@@ -99,7 +109,13 @@ export abstract class SecretValue {
    * @see https://external-secrets.io/latest/api/externalsecret/
    */
   public static fromExternalSecret(key: string, options: ExternalSecretValueOptions = {}): SecretValue {
-    return new ExternalSecretValue(key, options);
+    requireString(key, { property: 'SecretValue.fromExternalSecret(key)' }, 'pass the remote key as a string, e.g. "registry/ghcr"');
+    const context = { property: 'SecretValue.fromExternalSecret(options)' };
+    const read = readStruct(options, ['property', 'version'], context, true);
+    return new ExternalSecretValue(key, {
+      property: optionalString(read.property, member(context, 'property')),
+      version: optionalString(read.version, member(context, 'version')),
+    });
   }
 
   /** Where the material comes from. */

@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import { ValidationError } from '../errors';
+import { CheckContext, member, optionalString, readStruct, requireArray, requireString } from '../runtime-checks';
+import { refuseCredentialInUsername, refuseUnmatchableRegistryKey } from '../values/credential-shape';
 
 /** The API group and version of every External Secrets generator kind. */
 export const GENERATOR_API_VERSION = 'generators.external-secrets.io/v1alpha1';
@@ -166,6 +168,7 @@ export class TokenGenerator {
    * @see https://external-secrets.io/latest/api/generator/ecr/
    */
   public static ecr(props: EcrTokenGeneratorProps): TokenGenerator {
+    props = readEcrProps(props);
     exactlyOneOf('auth', { serviceAccount: props.serviceAccount, accessKeys: props.accessKeys }, true);
     requireNonEmpty('region', props.region, 'the AWS region of the registry, e.g. "eu-west-1"');
     return new TokenGenerator('ECRAuthorizationToken', Duration.hours(12), {
@@ -189,6 +192,7 @@ export class TokenGenerator {
    * @see https://external-secrets.io/latest/api/generator/gcr/
    */
   public static gcr(props: GcrTokenGeneratorProps): TokenGenerator {
+    props = readGcrProps(props);
     exactlyOneOf('auth', { workloadIdentity: props.workloadIdentity, serviceAccountKey: props.serviceAccountKey }, false);
     requireNonEmpty('projectId', props.projectId, 'the Google Cloud project id of the registry');
     const wi = props.workloadIdentity;
@@ -214,6 +218,8 @@ export class TokenGenerator {
    * @see https://external-secrets.io/latest/api/generator/acr/
    */
   public static acr(registry: string, props: AcrTokenGeneratorProps): TokenGenerator {
+    requireString(registry, { property: 'registry' }, 'pass the registry host, e.g. "myregistry.azurecr.io"');
+    props = readAcrProps(props);
     exactlyOneOf('auth', {
       servicePrincipal: props.servicePrincipal,
       managedIdentityId: props.managedIdentityId,
@@ -239,6 +245,10 @@ export class TokenGenerator {
    * @see https://external-secrets.io/latest/api/generator/quay/
    */
   public static quay(registry: string, props: QuayTokenGeneratorProps): TokenGenerator {
+    requireString(registry, { property: 'registry' }, 'pass the Quay host, e.g. "quay.io"');
+    refuseUnmatchableRegistryKey(registry, 'registry');
+    props = readQuayProps(props);
+    refuseCredentialInUsername(props.robotAccount, 'robotAccount');
     if (!/^[a-z0-9][a-z0-9_-]*\+[a-z0-9][a-z0-9_]*$/.test(props.robotAccount)) {
       throw new ValidationError({
         property: 'robotAccount',
@@ -298,4 +308,104 @@ function exactlyOneOf(property: string, options: { [name: string]: unknown }, no
       fix: `give ${noneAllowed ? 'at most' : 'exactly'} one of ${names}`,
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run-time checks of the props (JS callers): each struct is read once into a plain object, so a throwing getter or a
+// wrong type is a ValidationError naming the property, and nothing later reads the caller's object again.
+
+function readServiceAccount(value: unknown, context: CheckContext): GeneratorServiceAccount {
+  const read = readStruct(value, ['name', 'audiences'], context);
+  const audiences = read.audiences === undefined ? undefined
+    : requireArray(read.audiences, member(context, 'audiences'), 'pass an array of strings, e.g. ["sts.amazonaws.com"]')
+      .map((audience, i) => requireString(audience, { property: `${context.property}.audiences[${i}]` }));
+  return { name: requireString(read.name, member(context, 'name'), 'pass the ServiceAccount name'), audiences };
+}
+
+function optionalServiceAccount(value: unknown, context: CheckContext): GeneratorServiceAccount | undefined {
+  return value === undefined ? undefined : readServiceAccount(value, context);
+}
+
+function readSecretKey(value: unknown, context: CheckContext): GeneratorSecretKey {
+  const read = readStruct(value, ['name', 'key'], context);
+  return {
+    name: requireString(read.name, member(context, 'name'), 'pass the Secret name'),
+    key: requireString(read.key, member(context, 'key'), 'pass the key inside the Secret'),
+  };
+}
+
+function optionalSecretKey(value: unknown, context: CheckContext): GeneratorSecretKey | undefined {
+  return value === undefined ? undefined : readSecretKey(value, context);
+}
+
+function readEcrProps(props: unknown): EcrTokenGeneratorProps {
+  const context = { property: 'props' };
+  const read = readStruct(props, ['region', 'role', 'serviceAccount', 'accessKeys'], context);
+  let accessKeys: EcrAccessKeys | undefined;
+  if (read.accessKeys !== undefined) {
+    const keysContext = member(context, 'accessKeys');
+    const keys = readStruct(read.accessKeys, ['accessKeyId', 'secretAccessKey', 'sessionToken'], keysContext);
+    accessKeys = {
+      accessKeyId: readSecretKey(keys.accessKeyId, member(keysContext, 'accessKeyId')),
+      secretAccessKey: readSecretKey(keys.secretAccessKey, member(keysContext, 'secretAccessKey')),
+      sessionToken: optionalSecretKey(keys.sessionToken, member(keysContext, 'sessionToken')),
+    };
+  }
+  return {
+    region: requireString(read.region, { property: 'region' }, 'pass the AWS region of the registry, e.g. "eu-west-1"'),
+    role: optionalString(read.role, member(context, 'role')),
+    serviceAccount: optionalServiceAccount(read.serviceAccount, member(context, 'serviceAccount')),
+    accessKeys,
+  };
+}
+
+function readGcrProps(props: unknown): GcrTokenGeneratorProps {
+  const context = { property: 'props' };
+  const read = readStruct(props, ['projectId', 'workloadIdentity', 'serviceAccountKey'], context);
+  let workloadIdentity: GcrWorkloadIdentity | undefined;
+  if (read.workloadIdentity !== undefined) {
+    const wiContext = member(context, 'workloadIdentity');
+    const wi = readStruct(read.workloadIdentity, ['serviceAccount', 'clusterLocation', 'clusterName', 'clusterProjectId'], wiContext);
+    workloadIdentity = {
+      serviceAccount: readServiceAccount(wi.serviceAccount, member(wiContext, 'serviceAccount')),
+      clusterLocation: requireString(wi.clusterLocation, member(wiContext, 'clusterLocation')),
+      clusterName: requireString(wi.clusterName, member(wiContext, 'clusterName')),
+      clusterProjectId: optionalString(wi.clusterProjectId, member(wiContext, 'clusterProjectId')),
+    };
+  }
+  return {
+    projectId: requireString(read.projectId, { property: 'projectId' }, 'pass the Google Cloud project id of the registry'),
+    workloadIdentity,
+    serviceAccountKey: optionalSecretKey(read.serviceAccountKey, member(context, 'serviceAccountKey')),
+  };
+}
+
+function readAcrProps(props: unknown): AcrTokenGeneratorProps {
+  const context = { property: 'props' };
+  const read = readStruct(props, ['tenantId', 'scope', 'servicePrincipal', 'managedIdentityId', 'workloadIdentity'], context);
+  let servicePrincipal: AcrServicePrincipalKeys | undefined;
+  if (read.servicePrincipal !== undefined) {
+    const spContext = member(context, 'servicePrincipal');
+    const sp = readStruct(read.servicePrincipal, ['clientId', 'clientSecret'], spContext);
+    servicePrincipal = {
+      clientId: readSecretKey(sp.clientId, member(spContext, 'clientId')),
+      clientSecret: readSecretKey(sp.clientSecret, member(spContext, 'clientSecret')),
+    };
+  }
+  return {
+    tenantId: optionalString(read.tenantId, member(context, 'tenantId')),
+    scope: optionalString(read.scope, member(context, 'scope')),
+    servicePrincipal,
+    managedIdentityId: optionalString(read.managedIdentityId, member(context, 'managedIdentityId')),
+    workloadIdentity: optionalServiceAccount(read.workloadIdentity, member(context, 'workloadIdentity')),
+  };
+}
+
+function readQuayProps(props: unknown): QuayTokenGeneratorProps {
+  const context = { property: 'props' };
+  const read = readStruct(props, ['robotAccount', 'serviceAccount'], context);
+  return {
+    robotAccount: requireString(read.robotAccount, { property: 'robotAccount' }, 'pass the robot name, e.g. "acme+deployer"'),
+    serviceAccount: readServiceAccount(read.serviceAccount, member(context, 'serviceAccount')),
+  };
 }

@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { optionalInstance, readStruct, requireString, optionalString, requireEnumValue } from '../runtime-checks';
 
 /**
  * Which SealedSecret may decrypt a sealed value: the scope is bound into the ciphertext as the RSA-OAEP label, and
@@ -104,11 +105,32 @@ export class SealingSeed {
   public static readonly MIN_LENGTH = 32;
 
   /**
+   * The least estimated entropy a seed must have, in bits (see `estimateEntropyBits`). `openssl rand -base64 32`
+   * scores about 220 (lowest of 100,000 draws: 194), `openssl rand -hex 16` about 122 (lowest: 89); `"a".repeat(32)`
+   * scores 0, `"password".repeat(4)` 22 and `"0123456789abcdef".repeat(2)` 64.
+   */
+  public static readonly MIN_ENTROPY_BITS = 80;
+
+  /**
+   * The entropy `SealingSeed` estimates for `value`, in bits (an upper bound of what a guesser faces, not a proof).
+   *
+   * How: the seed is read left to right, and each run of 4 or more characters that repeats an earlier part of the
+   * seed (overlaps allowed, as in LZ77) counts as predictable; every other character is novel. The estimate is
+   * `novel characters × log2(number of distinct characters in the seed)`, i.e. as if each novel character were drawn
+   * uniformly from the characters the seed uses. A repeated character or a short repeating phrase scores low whatever
+   * its length; random base64 or hex scores close to its real entropy. Only the first 4096 characters are read.
+   */
+  public static estimateEntropyBits(value: string): number {
+    return estimateEntropyBits(requireString(value, { property: 'SealingSeed.estimateEntropyBits(value)' }));
+  }
+
+  /**
    * Reads the seed from an environment variable of the synth process.
    *
    * @param variableName e.g. `SEALED_SECRETS_SEED`
    */
   public static fromEnvironment(variableName: string): SealingSeed {
+    requireString(variableName, { property: 'SealingSeed.fromEnvironment(variableName)' }, 'pass the variable name, e.g. "SEALED_SECRETS_SEED"');
     const property = `SealingSeed.fromEnvironment("${variableName}")`;
     const value = process.env[variableName];
     if (value === undefined || value === '') {
@@ -128,6 +150,7 @@ export class SealingSeed {
    */
   public static fromFile(path: string): SealingSeed {
     const property = 'SealingSeed.fromFile(path)';
+    requireString(path, { property }, 'pass the path of the seed file');
     let content: string;
     try {
       content = fs.readFileSync(path, 'utf8');
@@ -147,7 +170,8 @@ export class SealingSeed {
    * `fromFile` so that the seed never appears in source code.
    */
   public static fromString(value: string): SealingSeed {
-    return new SealingSeed(value, 'SealingSeed.fromString(value)');
+    const property = 'SealingSeed.fromString(value)';
+    return new SealingSeed(requireString(value, { property }, SEED_FIX), property);
   }
 
   private constructor(value: string, property: string) {
@@ -157,7 +181,18 @@ export class SealingSeed {
         value,
         secret: true,
         problem: `is too short to keep sealed values unguessable (at least ${SealingSeed.MIN_LENGTH} characters)`,
-        fix: 'generate a random seed with `openssl rand -base64 32`',
+        fix: SEED_FIX,
+      });
+    }
+    const bits = estimateEntropyBits(value);
+    if (bits < SealingSeed.MIN_ENTROPY_BITS) {
+      throw new ValidationError({
+        property,
+        value,
+        secret: true,
+        problem: `has too little entropy to keep sealed values unguessable: about ${Math.floor(bits)} bits estimated `
+          + `(repeated characters and repeating phrases count once), at least ${SealingSeed.MIN_ENTROPY_BITS} needed`,
+        fix: SEED_FIX,
       });
     }
     SEED_BYTES.set(this, Buffer.from(value, 'utf8'));
@@ -210,7 +245,12 @@ export interface SealingKeyOptions {
  * `uint16 big-endian length of the RSA ciphertext || RSA-OAEP(SHA-256, MGF1-SHA-256, label)(32-byte AES key) ||
  * AES-256-GCM(all-zero 12-byte nonce, no AAD)(plaintext) || 16-byte tag`.
  *
- * The library only ever takes the public key: a PEM holding a private key is refused.
+ * Random sealing wraps the session key with Node's own RSA-OAEP (`crypto.publicEncrypt` with `oaepHash: 'sha256'`
+ * and the scope's `oaepLabel`); only deterministic sealing, which must choose the OAEP seed, encodes EME-OAEP itself.
+ *
+ * The library only ever takes the public key: a PEM holding a private key is refused, and so is an RSA key the
+ * controller could not have made or Node could not seal with: a modulus outside 2048–16384 bits, a public exponent
+ * below 3 or even (kubeseal's Go `crypto/rsa` refuses those too; e = 1 would leave the session key readable in Git).
  *
  * @see https://github.com/bitnami-labs/sealed-secrets/blob/main/pkg/crypto/crypto.go
  * @see https://github.com/bitnami-labs/sealed-secrets/blob/main/docs/developer/crypto.md
@@ -218,6 +258,12 @@ export interface SealingKeyOptions {
 export class SealingKey {
   /** The smallest RSA modulus accepted, in bits. The controller generates 4096-bit keys by default. */
   public static readonly MIN_MODULUS_BITS = 2048;
+
+  /**
+   * The largest RSA modulus accepted, in bits: the largest key OpenSSL (and so Node) encrypts with, and far above
+   * the controller's `--key-size` choices.
+   */
+  public static readonly MAX_MODULUS_BITS = 16384;
 
   /**
    * Reads the controller's X.509 certificate, as printed by `kubeseal --fetch-cert` or served at `/v1/cert.pem`.
@@ -240,6 +286,8 @@ export class SealingKey {
    */
   public static _fromCertificateAt(pem: string, now: Date, options: SealingKeyOptions = {}): SealingKey {
     const property = 'SealingKey.fromCertificate(pem)';
+    requireString(pem, { property }, KUBESEAL_FETCH_CERT);
+    const seed = seedOption(options, 'SealingKey.fromCertificate(options)');
     const block = findPemBlock(pem, 'CERTIFICATE', property);
     let certificate: crypto.X509Certificate;
     try {
@@ -255,7 +303,7 @@ export class SealingKey {
         fix: 'fetch the controller\'s current certificate with `kubeseal --fetch-cert > cert.pem` and re-seal',
       });
     }
-    return new SealingKey(checkRsaKey(certificate.publicKey, property), options.deterministicSeed, crypto.randomBytes);
+    return new SealingKey(checkRsaKey(certificate.publicKey, property), seed, crypto.randomBytes);
   }
 
   /**
@@ -266,6 +314,8 @@ export class SealingKey {
    */
   public static fromPublicKey(pem: string, options: SealingKeyOptions = {}): SealingKey {
     const property = 'SealingKey.fromPublicKey(pem)';
+    requireString(pem, { property }, KUBESEAL_FETCH_CERT);
+    const seed = seedOption(options, 'SealingKey.fromPublicKey(options)');
     const block = findPemBlock(pem, 'PUBLIC KEY', property);
     let publicKey: crypto.KeyObject;
     try {
@@ -273,7 +323,7 @@ export class SealingKey {
     } catch (err) {
       throw unreadablePem(property, 'SPKI public key', err);
     }
-    return new SealingKey(checkRsaKey(publicKey, property), options.deterministicSeed, crypto.randomBytes);
+    return new SealingKey(checkRsaKey(publicKey, property), seed, crypto.randomBytes);
   }
 
   /**
@@ -317,20 +367,17 @@ export class SealingKey {
    * Unicode (the message never contains the plaintext)
    */
   public seal(plaintext: string, options: SealOptions): string {
-    const label = Buffer.from(SealingScopes.encryptionLabel(options), 'utf8');
-    const message = utf8Of(plaintext);
-    const { sessionKey, oaepSeed } = this.sessionSecrets(label, message);
-    const rsaCiphertext = crypto.publicEncrypt(
-      { key: this.publicKey, padding: crypto.constants.RSA_NO_PADDING },
-      encodeOaep(sessionKey, label, oaepSeed, this.modulusBytes()),
-    );
+    const label = Buffer.from(SealingScopes.encryptionLabel(checkSealOptions(options)), 'utf8');
+    const message = utf8Of(requireString(plaintext, { property: 'plaintext' }, 'pass the value to seal as a string'));
+    const wrapped = this.seed === undefined ? this.encryptRandom(label) : this.encryptDeterministic(label, message);
     const lengthPrefix = Buffer.alloc(2);
-    lengthPrefix.writeUInt16BE(rsaCiphertext.length);
-    return Buffer.concat([lengthPrefix, rsaCiphertext, encryptAesGcm(sessionKey, message)]).toString('base64');
+    lengthPrefix.writeUInt16BE(wrapped.ciphertext.length);
+    return Buffer.concat([lengthPrefix, wrapped.ciphertext, encryptAesGcm(wrapped.sessionKey, message)]).toString('base64');
   }
 
   /**
-   * The same key with another source of randomness, so that tests can reproduce random-mode output.
+   * The same key with another source for the random-mode session key, so that tests can check what was sealed
+   * (the OAEP seed is drawn by OpenSSL and cannot be injected).
    *
    * @internal
    */
@@ -338,15 +385,29 @@ export class SealingKey {
     return new SealingKey(this.publicKey, this.seed, randomBytes);
   }
 
-  private sessionSecrets(label: Buffer, message: Buffer): SessionSecrets {
-    if (this.seed === undefined) {
-      return { sessionKey: this.randomBytes(AES_KEY_BYTES), oaepSeed: this.randomBytes(HASH_BYTES) };
-    }
-    const prk = hmac(SEED_BYTES.get(this.seed)!, [label, ZERO_BYTE, message, ZERO_BYTE, this.fingerprintBytes]);
-    return {
-      sessionKey: hmac(prk, [Buffer.from(SESSION_KEY_INFO, 'utf8')]),
-      oaepSeed: hmac(prk, [Buffer.from(OAEP_SEED_INFO, 'utf8')]),
-    };
+  /** Random mode: a drawn session key, wrapped by OpenSSL's own RSA-OAEP (which draws the OAEP seed itself). */
+  private encryptRandom(label: Buffer): WrappedSessionKey {
+    const sessionKey = this.randomBytes(AES_KEY_BYTES);
+    const ciphertext = crypto.publicEncrypt(
+      { key: this.publicKey, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
+      sessionKey,
+    );
+    return { sessionKey, ciphertext };
+  }
+
+  /**
+   * Deterministic mode: session key and OAEP seed derived from the seed, so the library has to do the EME-OAEP
+   * encoding itself (Node cannot take a chosen OAEP seed), then the raw RSA step.
+   */
+  private encryptDeterministic(label: Buffer, message: Buffer): WrappedSessionKey {
+    const prk = hmac(SEED_BYTES.get(this.seed!)!, [label, ZERO_BYTE, message, ZERO_BYTE, this.fingerprintBytes]);
+    const sessionKey = hmac(prk, [Buffer.from(SESSION_KEY_INFO, 'utf8')]);
+    const oaepSeed = hmac(prk, [Buffer.from(OAEP_SEED_INFO, 'utf8')]);
+    const ciphertext = crypto.publicEncrypt(
+      { key: this.publicKey, padding: crypto.constants.RSA_NO_PADDING },
+      encodeOaep(sessionKey, label, oaepSeed, this.modulusBytes()),
+    );
+    return { sessionKey, ciphertext };
   }
 
   private modulusBytes(): number {
@@ -354,9 +415,10 @@ export class SealingKey {
   }
 }
 
-interface SessionSecrets {
+interface WrappedSessionKey {
   readonly sessionKey: Buffer;
-  readonly oaepSeed: Buffer;
+  /** The RSA-OAEP ciphertext of the session key. */
+  readonly ciphertext: Buffer;
 }
 
 const AES_KEY_BYTES = 32;
@@ -370,16 +432,59 @@ const OAEP_SEED_INFO = 'cdk8s-registries sealed-secrets oaep seed';
 
 const KUBESEAL_FETCH_CERT = 'pass the controller certificate printed by `kubeseal --fetch-cert > cert.pem`';
 
-function checkScope(scope: SealingScope): SealingScope {
-  if (!Object.values(SealingScope).includes(scope)) {
-    throw new ValidationError({
-      property: 'options.scope',
-      value: String(scope),
-      problem: 'is not a sealing scope',
-      fix: 'use SealingScope.STRICT, SealingScope.NAMESPACE_WIDE or SealingScope.CLUSTER_WIDE',
-    });
+const SEED_FIX = 'generate a random seed once with `openssl rand -base64 32` and keep it outside the repository (a CI secret or a mounted file)';
+
+const MAX_ENTROPY_INPUT = 4096;
+const MIN_REPEAT = 4;
+
+// See SealingSeed.estimateEntropyBits for the method.
+function estimateEntropyBits(value: string): number {
+  const chars = Array.from(value.slice(0, MAX_ENTROPY_INPUT));
+  let novel = 0;
+  for (let i = 0; i < chars.length;) {
+    const repeat = longestEarlierMatch(chars, i);
+    if (repeat >= MIN_REPEAT) {
+      i += repeat;
+    } else {
+      novel++;
+      i++;
+    }
   }
-  return scope;
+  return novel * Math.log2(Math.max(1, new Set(chars).size));
+}
+
+/** The length of the longest prefix of chars[i..] that also starts at an earlier position (overlap allowed). */
+function longestEarlierMatch(chars: string[], i: number): number {
+  let best = 0;
+  for (let j = 0; j < i; j++) {
+    let length = 0;
+    while (i + length < chars.length && chars[j + length] === chars[i + length]) {
+      length++;
+    }
+    best = Math.max(best, length);
+  }
+  return best;
+}
+
+function checkScope(scope: SealingScope): SealingScope {
+  return requireEnumValue(scope, SealingScope as unknown as { [key: string]: SealingScope }, 'SealingScope', { property: 'options.scope' });
+}
+
+/** Reads `SealOptions` once, with type checks (JS callers), into a plain object. */
+function checkSealOptions(options: SealOptions): SealOptions {
+  const context = { property: 'options' };
+  const read = readStruct(options, ['scope', 'namespace', 'name'], context);
+  return {
+    scope: checkScope(read.scope as SealingScope),
+    namespace: optionalString(read.namespace, { property: 'options.namespace' }),
+    name: optionalString(read.name, { property: 'options.name' }),
+  };
+}
+
+function seedOption(options: SealingKeyOptions, property: string): SealingSeed | undefined {
+  const read = readStruct(options, ['deterministicSeed'], { property }, true);
+  return optionalInstance(read.deterministicSeed, SealingSeed, 'SealingSeed', { property: `${property}.deterministicSeed` },
+    'pass SealingSeed.fromEnvironment("SEALED_SECRETS_SEED") or SealingSeed.fromFile(path), or leave it out');
 }
 
 function requireNamespace(options: SealOptions): string {
@@ -481,12 +586,22 @@ function checkRsaKey(key: crypto.KeyObject, property: string): crypto.KeyObject 
       fix: `${KUBESEAL_FETCH_CERT}; the controller's keys are always RSA`,
     });
   }
-  const bits = key.asymmetricKeyDetails!.modulusLength!;
-  if (bits < SealingKey.MIN_MODULUS_BITS) {
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < SealingKey.MIN_MODULUS_BITS || bits > SealingKey.MAX_MODULUS_BITS) {
     throw new ValidationError({
       property,
-      problem: `holds a ${bits}-bit RSA key; at least ${SealingKey.MIN_MODULUS_BITS} bits are required`,
+      problem: `holds a ${bits}-bit RSA key; ${SealingKey.MIN_MODULUS_BITS} to ${SealingKey.MAX_MODULUS_BITS} bits are required`,
       fix: `${KUBESEAL_FETCH_CERT}; the controller generates 4096-bit keys unless its --key-size says otherwise`,
+    });
+  }
+  // e = 1 makes the RSA step the identity (the session key would be readable from Git); an even e has no inverse,
+  // so nothing sealed with it could be decrypted. kubeseal's Go (crypto/rsa) refuses both.
+  const exponent = key.asymmetricKeyDetails?.publicExponent ?? BigInt(0);
+  if (exponent < BigInt(3) || exponent % BigInt(2) === BigInt(0)) {
+    throw new ValidationError({
+      property,
+      problem: `holds an RSA key with public exponent ${exponent}; it must be odd and at least 3 (the controller uses 65537)`,
+      fix: `${KUBESEAL_FETCH_CERT}; a key with this exponent was not made by the controller`,
     });
   }
   return key;

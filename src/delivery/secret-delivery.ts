@@ -7,6 +7,7 @@ import { CredentialParts, RegistryCredentials } from '../credentials/registry-cr
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
+import { member, optionalInstance, readStruct, requireEnumValue, requireString } from '../runtime-checks';
 import { DockerConfig } from '../values/docker-config';
 import { compareGoStrings, goJsonString } from '../values/go-json';
 
@@ -107,7 +108,14 @@ export abstract class SecretDelivery {
    * @see https://github.com/bitnami-labs/sealed-secrets
    */
   public static sealedSecret(options: SealedSecretDeliveryOptions = {}): SecretDelivery {
-    return new SealedSecretDelivery(options);
+    const context = { property: 'SecretDelivery.sealedSecret(options)' };
+    const read = readStruct(options, ['sealingKey', 'scope'], context, true);
+    return new SealedSecretDelivery({
+      sealingKey: optionalInstance(read.sealingKey, SealingKey, 'SealingKey', member(context, 'sealingKey'),
+        'pass SealingKey.fromCertificate(<kubeseal --fetch-cert output>), or leave it out for pre-sealed values'),
+      scope: read.scope === undefined ? undefined
+        : requireEnumValue(read.scope, SealingScope as unknown as { [key: string]: SealingScope }, 'SealingScope', member(context, 'scope')),
+    });
   }
 
   /**
@@ -117,7 +125,23 @@ export abstract class SecretDelivery {
    * @see https://external-secrets.io/latest/guides/common-k8s-secret-types/#dockerconfigjson-example
    */
   public static externalSecret(options: ExternalSecretDeliveryOptions = {}): SecretDelivery {
-    return new ExternalSecretDelivery(options);
+    const context = { property: 'SecretDelivery.externalSecret(options)' };
+    const read = readStruct(options, ['store', 'refreshInterval'], context, true);
+    let store: SecretStoreReference | undefined;
+    if (read.store !== undefined) {
+      const storeContext = member(context, 'store');
+      const storeRead = readStruct(read.store, ['name', 'kind'], storeContext);
+      store = {
+        name: requireString(storeRead.name, member(storeContext, 'name'), 'pass the store name, e.g. "vault"'),
+        kind: storeRead.kind === undefined ? undefined
+          : requireEnumValue(storeRead.kind, SecretStoreKind as unknown as { [key: string]: SecretStoreKind }, 'SecretStoreKind', member(storeContext, 'kind')),
+      };
+    }
+    return new ExternalSecretDelivery({
+      store,
+      refreshInterval: optionalInstance(read.refreshInterval, Duration, 'Duration', member(context, 'refreshInterval'),
+        'pass a cdk8s Duration, e.g. Duration.hours(1)'),
+    });
   }
 
   /** The delivery kind. */

@@ -6,6 +6,7 @@ import { requireNamespace, validateCrdName } from './validation';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
 import { ImageReference } from '../values/image-reference';
 
@@ -206,8 +207,10 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
   /** The account's resource type, for RBAC rules. */
   public readonly resourceType = 'serviceaccounts';
 
-  private constructor(scope: Construct, id: string, props: KonfluxServiceAccountOptions, pipeline: KonfluxPipeline) {
+  private constructor(scope: Construct, id: string, rawProps: KonfluxServiceAccountOptions, pipeline: KonfluxPipeline) {
     super(scope, id);
+    const props = checkProps(this, rawProps,
+      pipeline === KonfluxPipeline.BUILD ? 'ComponentBuildServiceAccountProps' : 'ReleaseServiceAccountProps');
     this.pipeline = pipeline;
     const build = pipeline === KonfluxPipeline.BUILD;
     this.namespace = requireNamespace(this, props.namespace, build

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkArgs } from '../props-check';
 
 /** The API group of an `ImageRepository`: image-controller names its secrets differently for each. */
 export enum ImageRepositoryApiGroup {
@@ -54,16 +55,19 @@ export class ImageControllerNames {
 
   /** The push secret of an ImageRepository: `<name>-image-push` (appstudio group) or `<name>-img-push` (konflux group). */
   public static pushSecretName(imageRepository: string, group: ImageRepositoryApiGroup): string {
+    checkArgs('ImageControllerNames.pushSecretName', [imageRepository, group]);
     return secretName(imageRepository, group === ImageRepositoryApiGroup.APPSTUDIO ? '-image-push' : '-img-push');
   }
 
   /** The pull secret of an ImageRepository in component mode: `<name>-image-pull` or `<name>-img-pull`. */
   public static pullSecretName(imageRepository: string, group: ImageRepositoryApiGroup): string {
+    checkArgs('ImageControllerNames.pullSecretName', [imageRepository, group]);
     return secretName(imageRepository, group === ImageRepositoryApiGroup.APPSTUDIO ? '-image-pull' : '-img-pull');
   }
 
   /** The merged pull secret of an application's components (appstudio group only): `<application>-pull`. */
   public static applicationPullSecretName(application: string): string {
+    checkArgs('ImageControllerNames.applicationPullSecretName', [application]);
     KubernetesNames.validateDns1123Subdomain(application, 'application');
     return `${application}-pull`;
   }
@@ -74,6 +78,7 @@ export class ImageControllerNames {
    * `<namespace>/<metadata.name>`. (image-controller's README says application/component; its code does this.)
    */
   public static repositoryUrl(location: ImageRepositoryLocation): string {
+    checkArgs('ImageControllerNames.repositoryUrl', [location]);
     const quayHost = location.quayHost ?? 'quay.io';
     const prefix = `${location.namespace}/`;
     const imageName = location.imageName?.replace(/^\//, '');

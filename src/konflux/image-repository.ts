@@ -4,6 +4,7 @@ import { ImageControllerNames, ImageRepositoryApiGroup } from './image-controlle
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps as checkPropTypes } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 /** Who can pull from the Quay repository (`spec.image.visibility`). */
@@ -125,8 +126,9 @@ export class ImageRepository extends Construct {
   /** The `ImageRepository` object. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
+  constructor(scope: Construct, id: string, rawProps: ImageRepositoryProps) {
     super(scope, id);
+    const props = checkPropTypes(this, rawProps, 'ImageRepositoryProps');
     checkProps(this, props);
     this.apiGroup = props.apiGroup ?? ImageRepositoryApiGroup.APPSTUDIO;
     this.name = props.name;

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretValue } from '../credentials/secret-value';
 import { DOCKER_CONFIG_JSON_KEY } from '../delivery/secret-delivery';
+import { checkArgs } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 /** Options for `KonfluxInternalRegistry.tenantSecret`. */
@@ -73,6 +74,7 @@ export class KonfluxInternalRegistry {
 
   /** The operator's copy `regcred-internal-registry` in a tenant namespace, as an existing push and pull secret. */
   public static tenantSecret(scope: Construct, id: string, options: InternalRegistryTenantSecretOptions = {}): IRegistrySecret {
+    checkArgs('KonfluxInternalRegistry.tenantSecret', [scope, id, options]);
     return RegistrySecret.fromSecretName(scope, id, KonfluxInternalRegistry.TENANT_SECRET_NAME, {
       namespace: options.namespace ?? KonfluxInternalRegistry.DEFAULT_TENANT_NAMESPACE,
       registries: [KonfluxInternalRegistry.HOST],

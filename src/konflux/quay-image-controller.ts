@@ -6,6 +6,8 @@ import { SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
+import { refuseCredentialShape, refuseNonCertificateText } from '../values/credential-shape';
 
 /** The default sync wave of the secrets and the CA bundle; the Konflux CR goes one wave earlier. */
 const SECRET_WAVE = -1;
@@ -182,8 +184,9 @@ export class QuayImageController extends Construct {
   /** The emitted CA bundle ConfigMap, when certificates were given. */
   public readonly caBundleConfigMap?: ApiObject;
 
-  constructor(scope: Construct, id: string, props: QuayImageControllerProps) {
+  constructor(scope: Construct, id: string, rawProps: QuayImageControllerProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'QuayImageControllerProps');
     this.namespace = props.namespace ?? QuayImageController.DEFAULT_NAMESPACE;
     KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     checkOrganization(this, props.organization);
@@ -302,6 +305,7 @@ function checkOrganization(scope: IConstruct, organization: string): void {
 
 /** A normalized http(s) URL without credentials, query or fragment, ending in `/api/v1`. */
 function checkApiUrl(scope: IConstruct, apiUrl: string): string {
+  refuseCredentialShape(apiUrl, 'apiUrl', 'the Quay API root, e.g. "https://quay.example.com/api/v1"', scope);
   let url: URL | undefined;
   try {
     url = new URL(apiUrl);
@@ -341,6 +345,7 @@ function reusableToken(scope: IConstruct, token: SecretValue): SecretValue {
 
 /** Every PEM block must be a certificate that parses; a private key never goes into a ConfigMap. */
 function checkCertificates(certificates: string): void {
+  refuseNonCertificateText(certificates, 'certificates');
   const blocks = certificates.match(PEM_CERTIFICATE) ?? [];
   const problem = /PRIVATE KEY-----/.test(certificates) ? 'contains a private key; a CA bundle holds only public certificates'
     : blocks.length === 0 ? 'holds no PEM certificate'

@@ -8,6 +8,7 @@ import { requireNamespace, validateCrdName } from './validation';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps, checkArgs } from '../props-check';
 import { parseImageReference } from '../values/image-reference';
 
 /** The default sync wave of a ReleasePlanAdmission: after the service account it names (0). */
@@ -48,6 +49,7 @@ export class ReleasePipelineRef {
    * @see https://tekton.dev/docs/pipelines/git-resolver/
    */
   public static git(options: GitPipelineRefOptions): ReleasePipelineRef {
+    checkArgs('ReleasePipelineRef.git', [options]);
     if (!/^https?:\/\/\S+$/.test(options.url)) {
       throw new ValidationError({
         property: 'url',
@@ -67,6 +69,7 @@ export class ReleasePipelineRef {
    * Any resolver with its parameters, in the order given (e.g. `bundles` with `bundle`, `name`, `kind`).
    */
   public static of(resolver: string, params: ReleasePipelineParam[]): ReleasePipelineRef {
+    checkArgs('ReleasePipelineRef.of', [resolver, params]);
     if (resolver.trim() === '') {
       throw new ValidationError({ property: 'resolver', value: resolver, problem: 'must not be empty', fix: 'name a Tekton resolver, e.g. "git" or "bundles"' });
     }
@@ -221,8 +224,9 @@ export class ReleasePlanAdmission extends Construct {
   /** The emitted object. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ReleasePlanAdmissionProps) {
+  constructor(scope: Construct, id: string, rawProps: ReleasePlanAdmissionProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'ReleasePlanAdmissionProps');
     this.name = props.name;
     KubernetesNames.validateDns1123Subdomain(this.name, 'name', this);
     this.namespace = requireNamespace(this, props.namespace, 'the managed namespace');

@@ -4,6 +4,7 @@ import { SecretValueSource } from '../credentials/secret-value';
 import { SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkArgs } from '../props-check';
 import { PURPOSE_LABEL, REGISTRIES_ANNOTATION, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 /** The primary workload of a ComponentType (`spec.workloadType`), which decides where the pod spec is. */
@@ -90,6 +91,7 @@ export class ComponentTypePullSecret {
    * @param options names and store
    */
   public static fromCredentials(credentials: RegistryCredentials[], options: ComponentTypePullSecretOptions = {}): ComponentTypePullSecret {
+    checkArgs('ComponentTypePullSecret.fromCredentials', [credentials, options]);
     return new ComponentTypePullSecret(credentials, options, 'credentials');
   }
 
@@ -101,6 +103,7 @@ export class ComponentTypePullSecret {
    * @param options names and store
    */
   public static fromRegistrySecret(secret: RegistrySecret, options: ComponentTypePullSecretOptions = {}): ComponentTypePullSecret {
+    checkArgs('ComponentTypePullSecret.fromRegistrySecret', [secret, options]);
     if (!(secret instanceof RegistrySecret)) {
       throw new ValidationError({ property: 'secret', problem: 'must be a RegistrySecret construct', fix: 'pass a RegistrySecret, or use ComponentTypePullSecret.fromCredentials' });
     }

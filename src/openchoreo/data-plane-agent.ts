@@ -5,6 +5,7 @@ import { OpenChoreoNames } from './namespace-names';
 import { OpenChoreoReleaseLine, SecretReference } from './secret-reference';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkArgs } from '../props-check';
 
 /**
  * The CA that verifies the cluster agent's client certificate (`spec.clusterAgent.clientCA`): a key of a Secret, or
@@ -20,6 +21,7 @@ export abstract class DataPlaneClientCa {
    * @param namespace the Secret's namespace; by default the DataPlane's
    */
   public static fromSecret(name: string, key: string, namespace?: string): DataPlaneClientCa {
+    checkArgs('DataPlaneClientCa.fromSecret', [name, key, namespace]);
     return new SecretClientCa(name, key, namespace);
   }
 
@@ -29,6 +31,7 @@ export abstract class DataPlaneClientCa {
    * @param pem the PEM text
    */
   public static fromPem(pem: string): DataPlaneClientCa {
+    checkArgs('DataPlaneClientCa.fromPem', [pem]);
     return new InlineClientCa(pem);
   }
 

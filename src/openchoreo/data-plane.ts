@@ -12,7 +12,9 @@ import { applyArgoCd, ARGOCD_SYNC_WAVE, ArgoCdOptions, ArgoCdSyncOption } from '
 import { SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { refuseCredentialShape, refusePrivateKeyMaterial } from '../values/credential-shape';
 
 /** Which registry settings a DataPlane API version has. */
 export enum DataPlaneRegistryShape {
@@ -315,8 +317,9 @@ export class DataPlane extends Construct {
   private readonly pushSecretPrefixes: Map<string, string>;
   private readonly imagePullSecretRefNames: string[];
 
-  constructor(scope: Construct, id: string, props: DataPlaneProps) {
+  constructor(scope: Construct, id: string, rawProps: DataPlaneProps) {
     super(scope, id);
+    const props = checkProps(this, rawProps, 'DataPlaneProps');
     this.api = props.api;
     this.name = props.name;
     this.organization = props.organization;
@@ -762,6 +765,8 @@ function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { 
   }
   const credentials = cluster.credentials;
   checkApiServerUrl(scope, credentials.apiServerUrl);
+  refusePrivateKeyMaterial(credentials.caCert, 'kubernetesCluster.credentials.caCert', scope);
+  refusePrivateKeyMaterial(credentials.clientCert, 'kubernetesCluster.credentials.clientCert', scope);
   checkBase64Pem(scope, credentials.caCert, 'kubernetesCluster.credentials.caCert', false);
   checkBase64Pem(scope, credentials.clientCert, 'kubernetesCluster.credentials.clientCert', false);
   return {
@@ -776,6 +781,7 @@ function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { 
 }
 
 function checkApiServerUrl(scope: IConstruct, url: string): void {
+  refuseCredentialShape(url, 'kubernetesCluster.credentials.apiServerUrl', 'the kubeconfig "server" value, e.g. "https://10.0.0.1:6443"', scope);
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkArgs } from '../props-check';
 
 const HASH_LENGTH = 8;
 const ASCII = /^[\u0000-\u007f]*$/;
@@ -37,6 +38,7 @@ export class OpenChoreoNames {
    * @throws ValidationError when there are no parts or the limit leaves no room for the separators and the hash
    */
   public static generate(limit: number, parts: string[]): string {
+    checkArgs('OpenChoreoNames.generate', [limit, parts]);
     const minimum = HASH_LENGTH + parts.length;
     if (parts.length === 0 || !Number.isInteger(limit) || limit < minimum) {
       throw new ValidationError({
@@ -68,6 +70,7 @@ export class OpenChoreoNames {
    *   namespace name invalid, so OpenChoreo could not create it
    */
   public static dataPlaneNamespace(organization: string, project: string, environment: string): string {
+    checkArgs('OpenChoreoNames.dataPlaneNamespace', [organization, project, environment]);
     const parts: { [property: string]: string } = { organization, project, environment };
     for (const [property, value] of Object.entries(parts)) {
       requireNamespaceSafe(property, value);
@@ -83,6 +86,7 @@ export class OpenChoreoNames {
    * @throws ValidationError when the result is not a valid namespace name
    */
   public static buildNamespace(organization: string): string {
+    checkArgs('OpenChoreoNames.buildNamespace', [organization]);
     const name = `choreo-ci-${organization}`;
     const problem = KubernetesNames.checkDns1123Label(name);
     if (problem) {

@@ -6,6 +6,7 @@ import { SecretValueSource } from '../credentials/secret-value';
 import { goDuration, SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps as checkPropTypes } from '../props-check';
 
 /** The OpenChoreo releases whose `SecretReference` (and `DataPlane`) APIs differ. */
 export enum OpenChoreoReleaseLine {
@@ -106,8 +107,9 @@ export class SecretReference extends Construct {
   /** The `SecretReference` object. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: SecretReferenceProps) {
+  constructor(scope: Construct, id: string, rawProps: SecretReferenceProps) {
     super(scope, id);
+    const props = checkPropTypes(this, rawProps, 'SecretReferenceProps');
     checkProps(this, props);
     this.release = props.release;
     this.name = props.name;

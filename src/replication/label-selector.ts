@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkArgs } from '../props-check';
 
 /**
  * The operator of one label selector requirement, spelled as in the selector string.
@@ -102,6 +103,7 @@ export class LabelSelector {
    * @throws ValidationError when the string is not a valid selector
    */
   public static parse(selector: string, property: string = 'labelSelector', scope?: IConstruct): LabelSelector {
+    checkArgs('LabelSelector.parse', [selector, property, scope]);
     const requirements = new SelectorParser(selector, property, scope).parse();
     return new LabelSelector(sortByKey(requirements), property, scope);
   }

@@ -3,6 +3,7 @@ import { dotnetTrim, goTrimSpace, MAX_ANNOTATION_BYTES, nonPrintableAscii, shown
 import { LabelSelector, LabelSelectorOperator, LabelSelectorSpec } from './label-selector';
 import { javascriptReadsDifferently, PatternProblem, reflectorRegexProblem } from './reflector-regex';
 import { ValidationError } from '../errors';
+import { checkArgs } from '../props-check';
 
 /**
  * A namespace as the replication backends see it: its name and labels.
@@ -55,6 +56,7 @@ export class MittwaldReplicateTo {
    * @param value the `replicate-to` annotation value
    */
   public static parse(value: string): MittwaldReplicateTo {
+    checkArgs('MittwaldReplicateTo.parse', [value]);
     // Parsing is pure and compiling a long pattern is slow; the construct, its lint and the preview parse the same
     // values several times.
     let parsed = PARSED.get(value);
@@ -295,6 +297,7 @@ export abstract class NamespaceSelection {
    * @see https://github.com/mittwald/kubernetes-replicator#push-based-replication
    */
   public static mittwaldReplicateTo(value: string): NamespaceSelection {
+    checkArgs('NamespaceSelection.mittwaldReplicateTo', [value]);
     return NamespaceSelection.mittwald({ replicateTo: value });
   }
 
@@ -305,6 +308,7 @@ export abstract class NamespaceSelection {
    * @see https://github.com/mittwald/kubernetes-replicator#push-based-replication
    */
   public static mittwaldReplicateToMatching(selector: string): NamespaceSelection {
+    checkArgs('NamespaceSelection.mittwaldReplicateToMatching', [selector]);
     return NamespaceSelection.mittwald({ replicateToMatching: selector });
   }
 
@@ -315,6 +319,7 @@ export abstract class NamespaceSelection {
    * @see https://github.com/mittwald/kubernetes-replicator#push-based-replication
    */
   public static mittwald(options: MittwaldNamespaceSelectionOptions): NamespaceSelection {
+    checkArgs('NamespaceSelection.mittwald', [options]);
     return new MittwaldSelection(options);
   }
 
@@ -325,6 +330,7 @@ export abstract class NamespaceSelection {
    * @see https://github.com/emberstack/kubernetes-reflector#automatic-mirror-creation
    */
   public static reflectorAuto(options: ReflectorAutoOptions): NamespaceSelection {
+    checkArgs('NamespaceSelection.reflectorAuto', [options]);
     return new ReflectorSelection(options);
   }
 
@@ -337,6 +343,7 @@ export abstract class NamespaceSelection {
    * @see https://external-secrets.io/latest/api/clusterexternalsecret/
    */
   public static labelSelectors(selectors: string[]): NamespaceSelection {
+    checkArgs('NamespaceSelection.labelSelectors', [selectors]);
     return new LabelSelectorsSelection(selectors);
   }
 

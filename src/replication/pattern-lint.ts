@@ -4,6 +4,7 @@ import { KubernetesNames } from '../names';
 import { GO_WHITE_SPACE_RUN, goTrimSpace, nonPrintableAscii, shownEntry } from './consumer-text';
 import { MittwaldReplicateTo } from './namespace-selection';
 import { protectedNamespaces } from './protected-namespaces';
+import { checkArgs } from '../props-check';
 
 /**
  * What a `replicate-to` finding is about.
@@ -141,6 +142,7 @@ export class ReplicateToLint {
    * @param options the source namespace and the system namespaces
    */
   public static check(value: string, options: ReplicateToCheckOptions = {}): ReplicateToFinding[] {
+    checkArgs('ReplicateToLint.check', [value, options]);
     const entries = value.split(',');
     const findings: ReplicateToFinding[] = invisibleCharacterFindings(value);
     for (let index = 0; index < entries.length; index++) {
@@ -165,6 +167,7 @@ export class ReplicateToLint {
    * @param options the source namespace and which warnings to accept
    */
   public static validate(value: string, property: string, scope?: IConstruct, options: ReplicateToValidateOptions = {}): void {
+    checkArgs('ReplicateToLint.validate', [value, property, scope, options]);
     const blocking = ReplicateToLint.check(value, options).filter(finding => !isAllowed(finding, options));
     if (blocking.length === 0) {
       return;

@@ -8,6 +8,7 @@ import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretDelivery, SecretDeliveryKind, SecretStoreKind } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
+import { checkProps } from '../props-check';
 import { CHECKED_REPLICATION_ANNOTATIONS, RegistryPurpose, RegistrySecret } from '../registry-secret';
 
 const MITTWALD_PREFIX = 'replicator.v1.mittwald.de/';
@@ -174,7 +175,9 @@ export class ReplicatedPullSecret extends RegistrySecret {
    */
   public readonly clusterExternalSecret?: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ReplicatedPullSecretProps) {
+  constructor(scope: Construct, id: string, rawProps: ReplicatedPullSecretProps) {
+    // No construct yet (super() comes first), so errors name the props, not a path.
+    const props = checkProps(undefined, rawProps, 'ReplicatedPullSecretProps');
     const targets = props.targets ?? NamespaceSelection.mittwaldReplicateTo(ReplicatedPullSecret.OPENCHOREO_DATA_PLANE_PATTERN);
     super(scope, id, {
       name: props.name,

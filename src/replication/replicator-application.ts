@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkOptionalProps } from '../props-check';
 import { RegistryChecks } from '../registry-checks';
 
 /** Before the replicated secrets (wave -1), so the controller is being installed when they arrive. */
@@ -123,8 +124,9 @@ export class KubernetesReplicatorApplication extends Construct {
    */
   public readonly excludeNamespaces?: string;
 
-  constructor(scope: Construct, id: string, props: KubernetesReplicatorApplicationProps = {}) {
+  constructor(scope: Construct, id: string, rawProps: KubernetesReplicatorApplicationProps = {}) {
     super(scope, id);
+    const props = checkOptionalProps(this, rawProps, 'KubernetesReplicatorApplicationProps');
     // One install per cluster: the app's checks refuse a second Application of the same name.
     RegistryChecks.of(this);
     this.name = props.name ?? KubernetesReplicatorApplication.CHART_NAME;

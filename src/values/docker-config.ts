@@ -1,4 +1,6 @@
 import { ValidationError } from '../errors';
+import { optionalBoolean, optionalString, readStruct, requireString } from '../runtime-checks';
+import { refuseCredentialInUsername, refuseCredentialShape, refuseInvisibleCharacters } from './credential-shape';
 import { compareGoStrings, goFieldNameMatches, goJsonMarshal, goJsonString, JsonValue } from './go-json';
 import { KubeletKeyring } from './kubelet-keyring';
 
@@ -102,6 +104,22 @@ interface ConfigEntry {
 
 type JsonObject = { [key: string]: JsonValue };
 
+/** What a DockerConfig holds, credentials included. */
+interface ConfigState {
+  readonly members: Array<[string, JsonValue]>;
+  readonly authsField: string;
+  readonly configEntries: ConfigEntry[];
+  readonly json: string;
+}
+
+// Outside the instances so that util.inspect, console.log, debuggers and JSON.stringify of an object holding a
+// DockerConfig never show a password (as for SecretValue and SealingSeed).
+const CONFIG_STATE = new WeakMap<DockerConfig, ConfigState>();
+
+function stateOf(config: DockerConfig): ConfigState {
+  return CONFIG_STATE.get(config)!;
+}
+
 const ROOT = 'dockerconfigjson';
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_ALIASES = ['registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com'];
@@ -138,11 +156,13 @@ export class DockerConfig {
    * @throws ValidationError naming the field (e.g. `dockerconfigjson.auths["ghcr.io"].auth`) and the fix
    */
   public static fromJson(json: string, options: DockerConfigParseOptions = {}): DockerConfig {
+    requireString(json, { property: ROOT }, `pass the content of a docker config.json as a string, e.g. ${EXAMPLE_CONFIG}`);
+    const strict = optionalBoolean(readStruct(options, ['strict'], { property: 'options' }, true).strict, { property: 'options.strict' });
     const root = parseRootObject(json);
     const authsField = findAuthsField(root);
     const entries = parseAuths(root[authsField]);
     checkHttpHeaders(root);
-    if (options.strict) {
+    if (strict) {
       checkStrict(root, entries);
     }
     return new DockerConfig(Object.entries(root), authsField, entries, json);
@@ -154,23 +174,25 @@ export class DockerConfig {
    * @param server the `auths` key as it would be written
    */
   public static warningsForKey(server: string): DockerConfigKeyWarning[] {
-    return keyWarningsFor(server);
+    return keyWarningsFor(requireString(server, { property: 'server' }, 'pass the auths key as a string, e.g. "ghcr.io"'));
   }
 
   /** The `auths` keys, in the order `toJson()` writes them. */
   public readonly servers: string[];
 
-  private readonly members: Array<[string, JsonValue]>;
-  private readonly authsField: string;
-  private readonly configEntries: ConfigEntry[];
-  private readonly json: string;
-
   private constructor(members: Array<[string, JsonValue]>, authsField: string, entries: ConfigEntry[], json: string) {
-    this.members = members;
-    this.authsField = authsField;
-    this.configEntries = entries;
-    this.json = json;
+    CONFIG_STATE.set(this, { members, authsField, configEntries: entries, json });
     this.servers = entries.map(entry => entry.server);
+  }
+
+  /** A placeholder naming the registries; the credentials are never shown (use `toJson()` for the bytes). */
+  public toString(): string {
+    return `<docker config for ${this.servers.length === 0 ? 'no registry' : this.servers.join(', ')}>`;
+  }
+
+  /** A placeholder, so that serializing an object that holds the config does not leak its credentials. */
+  public toJSON(): string {
+    return this.toString();
   }
 
   /**
@@ -191,22 +213,22 @@ export class DockerConfig {
   public withBasicAuth(server: string, username: string, password: string, email?: string): DockerConfig {
     checkBasicAuth(server, username, password, email);
     const entry = basicAuthEntry(server, username, password, email);
-    const entries = [...this.configEntries.filter(existing => existing.server !== server), entry]
+    const entries = [...stateOf(this).configEntries.filter(existing => existing.server !== server), entry]
       .sort((a, b) => compareGoStrings(a.server, b.server));
     const auths = `{${entries.map(each => `${goJsonString(each.server)}:${each.json}`).join(',')}}`;
-    const members = this.members.map(([key, value]) =>
-      `${goJsonString(key)}:${key === this.authsField ? auths : goJsonMarshal(value)}`);
-    return new DockerConfig(this.members, this.authsField, entries, `{${members.join(',')}}`);
+    const members = stateOf(this).members.map(([key, value]) =>
+      `${goJsonString(key)}:${key === stateOf(this).authsField ? auths : goJsonMarshal(value)}`);
+    return new DockerConfig(stateOf(this).members, stateOf(this).authsField, entries, `{${members.join(',')}}`);
   }
 
-  /** The `.dockerconfigjson` text. */
+  /** The `.dockerconfigjson` text: the one way to the credentials' bytes. */
   public toJson(): string {
-    return this.json;
+    return CONFIG_STATE.get(this)!.json;
   }
 
   /** What each `auths` entry holds, without passwords, in `servers` order. */
   public entries(): DockerConfigEntry[] {
-    return this.configEntries.map(entry => ({
+    return stateOf(this).configEntries.map(entry => ({
       server: entry.server,
       username: entry.credential.username === '' ? undefined : entry.credential.username,
       email: entry.email,
@@ -232,8 +254,8 @@ export class DockerConfig {
    */
   public fieldWarnings(): DockerConfigFieldWarning[] {
     return [
-      ...helperFields(this.members).flatMap(([field, value]) => helperWarnings(field, value)),
-      ...this.configEntries.flatMap(tokenWarnings),
+      ...helperFields(stateOf(this).members).flatMap(([field, value]) => helperWarnings(field, value)),
+      ...stateOf(this).configEntries.flatMap(tokenWarnings),
     ];
   }
 
@@ -243,7 +265,7 @@ export class DockerConfig {
    * @internal
    */
   public _credentials(server: string): DockerCredential | undefined {
-    return this.configEntries.find(entry => entry.server === server)?.credential;
+    return stateOf(this).configEntries.find(entry => entry.server === server)?.credential;
   }
 }
 
@@ -258,6 +280,10 @@ const EMPTY_VALUE_FIXES = {
 };
 
 function checkBasicAuth(server: string, username: string, password: string, email: string | undefined): void {
+  requireString(server, { property: 'server' }, EMPTY_VALUE_FIXES.server);
+  requireString(username, { property: 'username' }, EMPTY_VALUE_FIXES.username);
+  requireString(password, { property: 'password' }, EMPTY_VALUE_FIXES.password);
+  optionalString(email, { property: 'email' });
   const values = { server, username, password, email: email ?? '' };
   for (const [property, value] of Object.entries(values)) {
     if (hasUnpairedSurrogate(value)) {
@@ -277,12 +303,20 @@ function checkBasicAuth(server: string, username: string, password: string, emai
   if (username.includes(':')) {
     throw new ValidationError({
       property: 'username',
+      // Not shown: the text after ":" is probably the password ("user:token" pasted into the username).
       value: username,
+      secret: true,
       problem: 'contains ":"; basic auth (RFC 7617) and the kubelet split "auth" at the first ":", so the registry '
         + 'would receive a different username and password',
       fix: 'use the registry username without ":"',
     });
   }
+  refuseCredentialInUsername(username, 'username');
+  refuseInvisibleCharacters(username, 'username');
+  refuseInvisibleCharacters(values.email, 'email');
+  // Keys the kubelet cannot match are reported by keyWarnings(); a key that carries credentials is refused.
+  refuseCredentialShape(server, 'server', `the registry host only, e.g. "ghcr.io" or "${DOCKER_HUB_KEY}"`);
+  refuseInvisibleCharacters(server, 'server');
 }
 
 function hasUnpairedSurrogate(value: string): boolean {

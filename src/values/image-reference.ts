@@ -1,5 +1,10 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
+import { requireString } from '../runtime-checks';
+import { refuseCredentialShape } from './credential-shape';
+
+const IMAGE_FIX = 'pass the image as a string, e.g. "ghcr.io/acme/app:1.0"';
+const IMAGE_WHAT = 'the image name only, e.g. "ghcr.io/acme/app:1.0"';
 
 // Grammar of distribution/reference (regexp.go), rebuilt piece by piece. Only ASCII is allowed anywhere, so
 // JavaScript string lengths equal the byte lengths upstream counts.
@@ -70,7 +75,7 @@ export class ImageReference {
    * @throws ValidationError naming the property `image` when `ref` is not a valid reference
    */
   public static parse(ref: string): ImageReference {
-    return parseImageReference(ref, 'image');
+    return parseImageReference(requireString(ref, { property: 'image' }, IMAGE_FIX), 'image');
   }
 
   /**
@@ -81,12 +86,13 @@ export class ImageReference {
    * @throws ValidationError naming the property `image` when `ref` is not a valid reference
    */
   public static parseExact(ref: string): ImageReference {
+    refuseCredentialShape(requireString(ref, { property: 'image' }, IMAGE_FIX), 'image', IMAGE_WHAT);
     return new ImageReference(orThrow(parseParts(ref, ref), ref, 'image'));
   }
 
   /** Whether `ref` is accepted by `ImageReference.parse`. */
   public static isValid(ref: string): boolean {
-    return !isProblem(parseNormalizedParts(ref));
+    return typeof ref === 'string' && !isProblem(parseNormalizedParts(ref));
   }
 
   /** @internal */
@@ -194,6 +200,7 @@ export class ImageReference {
  * property that held the image. Module-internal: not exported from the package root.
  */
 export function parseImageReference(ref: string, property: string, scope?: IConstruct): ImageReference {
+  refuseCredentialShape(requireString(ref, { property, scope }, IMAGE_FIX), property, IMAGE_WHAT, scope);
   return ImageReference._fromParts(orThrow(parseNormalizedParts(ref), ref, property, scope));
 }
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { ValidationError } from '../errors';
+import { checkOptionalProps } from '../props-check';
 import { oncePerSynth, trackSynths } from '../synth-pass';
 import { DockerConfig } from '../values/docker-config';
 import { ImageReference } from '../values/image-reference';
@@ -111,6 +112,7 @@ export class PullCoverage implements IValidation {
    * @param options registries without secrets, and how to treat undeclared secrets
    */
   public static of(workload: IConstruct, options: PullCoverageOptions = {}): PullCoverage {
+    requireConstruct(workload, 'workload');
     const apiObject = apiObjectOf(workload);
     const check = new PullCoverage(workload, [apiObject], options);
     trackSynths(workload.node.root);
@@ -127,6 +129,7 @@ export class PullCoverage implements IValidation {
    * @param options registries without secrets, and how to treat undeclared secrets
    */
   public static ofAll(scope: IConstruct, options: PullCoverageOptions = {}): PullCoverage {
+    requireConstruct(scope, 'scope');
     const check = new PullCoverage(scope, undefined, options);
     trackSynths(scope.node.root);
     CHECKED_SCOPES.add(scope);
@@ -140,9 +143,10 @@ export class PullCoverage implements IValidation {
     private readonly holder: IConstruct,
     private readonly objects: ApiObject[] | undefined,
     options: PullCoverageOptions) {
+    const checked = checkOptionalProps(holder, options, 'PullCoverageOptions', 'options');
     this.options = {
-      registriesWithoutSecret: checkRegistriesWithoutSecret(holder, 'registriesWithoutSecret', options.registriesWithoutSecret ?? []),
-      trustUndeclaredSecrets: options.trustUndeclaredSecrets ?? false,
+      registriesWithoutSecret: checkRegistriesWithoutSecret(holder, 'registriesWithoutSecret', checked.registriesWithoutSecret ?? []),
+      trustUndeclaredSecrets: checked.trustUndeclaredSecrets ?? false,
     };
   }
 
@@ -369,6 +373,18 @@ interface ContainerImage {
   readonly pullPolicy?: string;
   /** Dotted path of the image field. */
   readonly path: string;
+}
+
+function requireConstruct(value: unknown, property: string): void {
+  let ok = false;
+  try {
+    ok = value !== null && typeof value === 'object' && typeof (value as IConstruct).node?.path === 'string';
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    throw new ValidationError({ property, problem: 'must be a construct', fix: 'pass a cdk8s-plus workload, an ApiObject, a Chart or the App' });
+  }
 }
 
 function apiObjectOf(workload: IConstruct): ApiObject {

@@ -3,6 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
+import { checkProps } from '../props-check';
 import { RegistryChecks } from '../registry-checks';
 import { IRegistrySecret, RegistryPurpose } from '../registry-secret';
 
@@ -67,11 +68,9 @@ export class ServiceAccountPullSecrets extends Construct {
   /** The partial ServiceAccount. */
   public readonly apiObject: ApiObject;
 
-  constructor(scope: Construct, id: string, props: ServiceAccountPullSecretsProps) {
+  constructor(scope: Construct, id: string, rawProps: ServiceAccountPullSecretsProps) {
     super(scope, id);
-    if (props === null || typeof props !== 'object') {
-      throw new ValidationError({ scope: this, property: 'props', problem: 'is required', fix: 'pass { pullSecrets: [...] }' });
-    }
+    const props = checkProps(this, rawProps, 'ServiceAccountPullSecretsProps');
     this.serviceAccountName = props.serviceAccountName ?? 'default';
     KubernetesNames.validateDns1123Subdomain(this.serviceAccountName, 'serviceAccountName', this);
     this.namespace = requireNamespace(this, props.namespace ?? Chart.of(this).namespace);

@@ -13,6 +13,10 @@ import { loadReferenceJson } from '../helpers/reference';
 import { externalSecretData, FakeStore, sealedSecretData, sealedSecretLabel } from '../helpers/secret-controllers';
 import { loadSealedSecretVectors, unseal, vectorPrivateKey } from '../helpers/unseal';
 
+// Usernames and emails with control characters are refused (issue 12 item 10); generators leave them out.
+// eslint-disable-next-line no-control-regex -- the characters refused in usernames and emails
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const KUBECTL = loadReferenceJson('image-reference', 'kubectl-docker-registry.json');
 const KUBECTL_CASES: any[] = KUBECTL.cases;
 const KUBECTL_FILES: { [file: string]: string } = KUBECTL.inputFiles;
@@ -125,7 +129,7 @@ describe('plain Secret: the bytes kubectl create secret docker-registry writes',
   test('against the real kubectl, for generated usernames and passwords', () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom('&', '<', '"', '\\', '\n', 'é', '🐳', '{', '%'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 40 })
       .filter(value => !value.includes('\u0000'));
-    fc.assert(fc.property(text.filter(u => !u.includes(':')), text, (username, password) => {
+    fc.assert(fc.property(text.filter(u => !u.includes(':') && !INVISIBLE.test(u)), text, (username, password) => {
       const ours = only(synth('team-a', { name: 'regcred', credentials: [RegistryCredentials.basic('ghcr.io', username, plain(password))] }), 'Secret');
       const kubectl = JSON.parse(execFileSync('kubectl', ['create', 'secret', 'docker-registry', 'regcred', '-n', 'team-a',
         '--docker-server=ghcr.io', `--docker-username=${username}`, `--docker-password=${password}`, '--dry-run=client', '-o', 'json'], { encoding: 'utf8' }));
@@ -326,7 +330,8 @@ describe('ExternalSecret from a store', () => {
 
   test('property: any username and password renders to the plain delivery\'s bytes', () => {
     const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '<', '&', '{{', '}}', '%s', 'é', '🐳', '\u2028'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 30 });
-    fc.assert(fc.property(text.filter(u => !u.includes(':')), text, fc.option(text, { nil: undefined }), (username, password, email) => {
+    const visible = text.filter(u => !INVISIBLE.test(u));
+    fc.assert(fc.property(visible.filter(u => !u.includes(':')), text, fc.option(visible, { nil: undefined }), (username, password, email) => {
       const build = (v: SecretValue) => [RegistryCredentials.basic('registry.example.com', username, v, { email })];
       const es = only(synth('team-a', { name: 'regcred', credentials: build(SecretValue.fromExternalSecret('k')), delivery: SecretDelivery.externalSecret({ store: { name: 'vault' } }) }), 'ExternalSecret');
       expect(externalSecretData(es, { k: password })['.dockerconfigjson']).toBe(plainJson(build(plain(password))));

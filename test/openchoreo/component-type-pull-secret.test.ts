@@ -196,24 +196,24 @@ describe('bad input', () => {
   const plain = RegistryCredentials.basic('ghcr.io', 'bot', SecretValue.unsafePlainText('s3cret-value'));
   test.each<[string, () => ComponentTypePullSecret, string, RegExp]>([
     ['no credentials', () => ComponentTypePullSecret.fromCredentials([]), 'credentials', /non-empty/],
-    ['credentials not a list', () => ComponentTypePullSecret.fromCredentials('ghcr.io' as any), 'credentials', /non-empty list/],
+    ['credentials not a list', () => ComponentTypePullSecret.fromCredentials('ghcr.io' as any), 'credentials', /must be an array of a RegistryCredentials, not a string/],
     ['a plain-text value', () => ComponentTypePullSecret.fromCredentials([plain]), 'credentials[0]', /plain-text value/],
     ['an anonymous registry', () => ComponentTypePullSecret.fromCredentials([RegistryCredentials.anonymous('docker.io')]), 'credentials[0]', /needs no pull secret/],
     ['a token generator', () => ComponentTypePullSecret.fromCredentials([RegistryCredentials.fromTokenGenerator('123456789012.dkr.ecr.eu-west-1.amazonaws.com', TokenGenerator.ecr({ region: 'eu-west-1', serviceAccount: { name: 'p' } }))]), 'credentials[0]', /token generator/],
     ['the same registry twice', () => ComponentTypePullSecret.fromCredentials([GHCR, GHCR]), 'credentials', /twice/],
-    ['not a RegistryCredentials', () => ComponentTypePullSecret.fromCredentials([{ registry: 'ghcr.io' } as any]), 'credentials[0]', /RegistryCredentials value/],
+    ['not a RegistryCredentials', () => ComponentTypePullSecret.fromCredentials([{ registry: 'ghcr.io' } as any]), 'credentials[0]', /must be a RegistryCredentials, not a plain object/],
     ['a username with ${', () => ComponentTypePullSecret.fromCredentials([RegistryCredentials.basic('ghcr.io', '${x}', SecretValue.fromExternalSecret('k'))]), 'credentials[0].username', /CEL/],
     ['secretName uppercase', () => ComponentTypePullSecret.fromCredentials([GHCR], { secretName: 'Pull' }), 'secretName', /DNS-1123/],
-    ['secretName not a string', () => ComponentTypePullSecret.fromCredentials([GHCR], { secretName: 1 } as unknown as ComponentTypePullSecretOptions), 'secretName', /must be a string/],
+    ['secretName not a string', () => ComponentTypePullSecret.fromCredentials([GHCR], { secretName: 1 } as unknown as ComponentTypePullSecretOptions), 'options.secretName', /must be a string/],
     ['secretStore empty', () => ComponentTypePullSecret.fromCredentials([GHCR], { secretStore: '' }), 'secretStore', /non-empty/],
-    ['refreshInterval a string', () => ComponentTypePullSecret.fromCredentials([GHCR], { refreshInterval: '1h' as any }), 'refreshInterval', /Duration/],
+    ['refreshInterval a string', () => ComponentTypePullSecret.fromCredentials([GHCR], { refreshInterval: '1h' as any }), 'options.refreshInterval', /must be a Duration, not a string/],
     ['a push RegistrySecret', () => {
       const chart = new Chart(new App(), 'platform', { namespace: 'default' });
       return ComponentTypePullSecret.fromRegistrySecret(new RegistrySecret(chart, 'Push', {
         credentials: [GHCR], purpose: RegistryPurpose.PUSH, delivery: SecretDelivery.externalSecret({ store: { name: 'default' } }),
       }));
     }, 'secret.purpose', /push/],
-    ['not a RegistrySecret', () => ComponentTypePullSecret.fromRegistrySecret({ name: 'x' } as any), 'secret', /RegistrySecret construct/],
+    ['not a RegistrySecret', () => ComponentTypePullSecret.fromRegistrySecret({ name: 'x' } as any), 'secret', /must be a RegistrySecret, not a plain object/],
   ])('%s', (_title, thunk, property, problem) => {
     const error = validationErrorOf(thunk);
     expect(error.property).toBe(property);

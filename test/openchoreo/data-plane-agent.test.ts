@@ -233,7 +233,7 @@ describe('version mismatches name the release that has the field', () => {
 describe('bad input', () => {
   test.each<[string, (c: Chart) => Partial<DataPlaneProps>, string, RegExp]>([
     ['clusterAgent missing', () => ({ clusterAgent: undefined }), 'clusterAgent.clientCa', /required/],
-    ['clientCa not from DataPlaneClientCa', () => ({ clusterAgent: { clientCa: { value: CA_PEM } as any } }), 'clusterAgent.clientCa', /required/],
+    ['clientCa not from DataPlaneClientCa', () => ({ clusterAgent: { clientCa: { value: CA_PEM } as any } }), 'clusterAgent.clientCa', /must be a DataPlaneClientCa, not a plain object/],
     ['clientCa PEM without a certificate header', () => ({ clusterAgent: { clientCa: DataPlaneClientCa.fromPem('MIIB') } }), 'clusterAgent.clientCa', /PEM/],
     ['clientCa Secret name uppercase', () => ({ clusterAgent: { clientCa: DataPlaneClientCa.fromSecret('CA', 'ca.crt') } }), 'clusterAgent.clientCa.name', /DNS-1123/],
     ['clientCa key with a slash', () => ({ clusterAgent: { clientCa: DataPlaneClientCa.fromSecret('ca', 'certs/ca.crt') } }), 'clusterAgent.clientCa.key', /Secret data key/],
@@ -243,7 +243,7 @@ describe('bad input', () => {
     ['imagePullSecretRefs without secretStore', c => ({ imagePullSecretRefs: [pullRef(c)] }), 'secretStore', /no ExternalSecret/],
     ['a v1.x SecretReference on a v0.17 DataPlane', c => ({ secretStore: 'default', imagePullSecretRefs: [pullRef(c, 'ghcr-pull', OpenChoreoReleaseLine.V1)] }), 'imagePullSecretRefs[0].release', /v1\.x/],
     ['a SecretReference listed twice', c => { const ref = pullRef(c); return { secretStore: 'default', imagePullSecretRefs: [ref, ref] }; }, 'imagePullSecretRefs[1]', /twice/],
-    ['a plain name instead of a SecretReference', () => ({ secretStore: 'default', imagePullSecretRefs: ['ghcr-pull' as any] }), 'imagePullSecretRefs[0]', /SecretReference construct/],
+    ['a plain name instead of a SecretReference', () => ({ secretStore: 'default', imagePullSecretRefs: ['ghcr-pull' as any] }), 'imagePullSecretRefs[0]', /must be a SecretReference, not a string/],
     ['secretStore with uppercase', () => ({ secretStore: 'Default' }), 'secretStore', /DNS-1123/],
   ])('%s', (_title, override, property, problem) => {
     const c = chart();

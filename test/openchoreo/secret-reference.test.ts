@@ -75,8 +75,8 @@ describe('bad input', () => {
   const generator = () => RegistryCredentials.fromTokenGenerator('123456789012.dkr.ecr.eu-west-1.amazonaws.com',
     TokenGenerator.ecr({ region: 'eu-west-1', serviceAccount: { name: 'puller' } }));
   const cases: Array<[string, () => Partial<SecretReferenceProps> & { [key: string]: any }, string, RegExp]> = [
-    ['release missing', () => ({ release: undefined }), 'release', /release line/],
-    ['release unknown', () => ({ release: 'v2' as any }), 'release', /release line/],
+    ['release missing', () => ({ release: undefined }), 'release', /is required/],
+    ['release unknown', () => ({ release: 'v2' as any }), 'release', /must be an OpenChoreoReleaseLine value/],
     ['name not a string', () => ({ name: 7 as any }), 'name', /must be a string/],
     ['name with uppercase', () => ({ name: 'GHCR' }), 'name', /DNS-1123/],
     ['plain-text credentials', () => ({ credentials: RegistryCredentials.basic('ghcr.io', 'bot', SecretValue.unsafePlainText('s3cret-value')) }), 'credentials', /plain-text value/],
@@ -84,7 +84,7 @@ describe('bad input', () => {
     ['username and password in the store (no template to build auth)', () => ({ credentials: RegistryCredentials.basic('ghcr.io', 'bot', SecretValue.fromExternalSecret('ghcr/token')) }), 'credentials', /has no template/],
     ['anonymous registry', () => ({ credentials: RegistryCredentials.anonymous('docker.io') }), 'credentials', /needs no Secret/],
     ['token generator', () => ({ credentials: generator() }), 'credentials', /token generator/],
-    ['credentials not a RegistryCredentials', () => ({ credentials: { registry: 'ghcr.io' } as any }), 'credentials', /RegistryCredentials value/],
+    ['credentials not a RegistryCredentials', () => ({ credentials: { registry: 'ghcr.io' } as any }), 'credentials', /must be a RegistryCredentials, not a plain object/],
     ['targetPlane on v0.17 (a v1.x field)', () => ({ targetPlane: { kind: SecretReferencePlaneKind.DATA_PLANE, name: 'dp' } }), 'targetPlane', /v1\.x/],
     ['targetPlane name empty', () => ({ release: OpenChoreoReleaseLine.V1, targetPlane: { kind: SecretReferencePlaneKind.DATA_PLANE, name: '' } }), 'targetPlane.name', /empty/],
     ['refreshInterval zero', () => ({ refreshInterval: Duration.seconds(0) }), 'refreshInterval', /at least one second/],

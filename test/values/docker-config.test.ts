@@ -1,6 +1,8 @@
 import { execFileSync } from 'child_process';
+import * as util from 'util';
 import * as fc from 'fast-check';
 import { ValidationError } from '../../src/errors';
+import { credentialShapeProblem } from '../../src/values/credential-shape';
 import { DockerConfig, DockerConfigParseOptions } from '../../src/values/docker-config';
 import { KubeletKeyring } from '../../src/values/kubelet-keyring';
 import { validationErrorOf } from '../helpers/errors';
@@ -125,16 +127,22 @@ describe('DockerConfig against kubectl-dockerconfig-vectors.json (cdk8s ecosyste
   });
 });
 
+// eslint-disable-next-line no-control-regex -- the characters refused in usernames, emails and hosts
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 describe('DockerConfig against the real kubectl', () => {
   const SPECIAL = ['&', '<', '>', '"', '\\', ':', '/', "'", '`', '$', '=', '@', '+', '%', ' ', '\t', '\n', '\u2028', 'é', '✓', '🐳'];
   const unit = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }));
   const text = (maxLength: number) => fc.string({ unit, minLength: 1, maxLength })
     .filter(value => !value.includes('\u0000'));
+  // Usernames, emails and hosts with control characters or credential shapes are refused (issue 12 items 8, 10).
+  const plainText = (maxLength: number) => text(maxLength)
+    .filter(value => !INVISIBLE.test(value) && credentialShapeProblem(value) === undefined);
   const run = fc.record({
-    server: fc.oneof(fc.constantFrom('ghcr.io', KUBECTL_DEFAULT_SERVER, 'registry.example.com:5000/team'), text(40)),
-    username: text(30).filter(value => !value.includes(':')),
+    server: fc.oneof(fc.constantFrom('ghcr.io', KUBECTL_DEFAULT_SERVER, 'registry.example.com:5000/team'), plainText(40)),
+    username: plainText(30).filter(value => !value.includes(':')),
     password: fc.oneof(text(20), text(400)),
-    email: fc.option(text(30), { nil: undefined }),
+    email: fc.option(plainText(30), { nil: undefined }),
   });
 
   test('writes the bytes kubectl writes for 20 generated inputs', () => {
@@ -500,5 +508,33 @@ describe('DockerConfig.keyWarnings', () => {
       'write "http://REGISTRY-1.docker.io"',
       'for Docker Hub images write "https://index.docker.io/v1/"; keep this key only for images written "REGISTRY-1.docker.io/…"',
     ]);
+  });
+});
+
+describe('passwords stay out of util.inspect, JSON.stringify and template literals (issue 12 item 9)', () => {
+  const HIDDEN_PASSWORD = 'pw-Do-Not-Print-7f3a9c';
+  const AUTH = Buffer.from(`octo:${HIDDEN_PASSWORD}`).toString('base64');
+  const built = DockerConfig.empty().withBasicAuth('ghcr.io', 'octo', HIDDEN_PASSWORD, 'octo@example.com');
+  const parsed = DockerConfig.fromJson(`{"auths":{"quay.io":{"auth":"${AUTH}"}},"credsStore":"desktop"}`);
+
+  test.each([['built with withBasicAuth', built], ['parsed with fromJson', parsed]])('%s', (_title, config) => {
+    const shown = [
+      util.inspect(config, { showHidden: true, depth: 10, getters: true }),
+      util.inspect({ holder: config }, { showHidden: true, depth: 10 }),
+      JSON.stringify(config),
+      JSON.stringify({ config }),
+      `${config}`,
+      String(config),
+    ].join('\n');
+    expect(shown).not.toContain(HIDDEN_PASSWORD);
+    expect(shown).not.toContain(AUTH);
+    expect(`${config}`).toBe(`<docker config for ${config.servers.join(', ')}>`);
+    expect(JSON.stringify({ config })).toBe(`{"config":${JSON.stringify(`${config}`)}}`);
+  });
+
+  test('toJson() is still the one way to the bytes', () => {
+    expect(built.toJson()).toContain(HIDDEN_PASSWORD);
+    expect(Buffer.from(JSON.parse(parsed.toJson()).auths['quay.io'].auth, 'base64').toString()).toBe(`octo:${HIDDEN_PASSWORD}`);
+    expect(`${DockerConfig.empty()}`).toBe('<docker config for no registry>');
   });
 });

@@ -80,8 +80,8 @@ describe('ServiceAccountPullSecrets', () => {
 
   test.each([
     ['no pull secrets', { pullSecrets: [] }, 'pullSecrets: must be a non-empty list'],
-    ['pull secrets not a list', { pullSecrets: 'quay-pull' }, 'pullSecrets: must be a non-empty list'],
-    ['a string as a pull secret', { pullSecrets: ['quay-pull'] }, 'pullSecrets[0]: is not a registry secret'],
+    ['pull secrets not a list', { pullSecrets: 'quay-pull' }, 'pullSecrets: must be an array of an IRegistrySecret, not a string'],
+    ['a string as a pull secret', { pullSecrets: ['quay-pull'] }, 'pullSecrets[0]: must be an IRegistrySecret, not a string'],
     ['a bad account name', { serviceAccountName: 'Default', pullSecrets: 'QUAY' }, 'serviceAccountName:'],
     ['a bad namespace', { namespace: 'Team_A', pullSecrets: 'QUAY' }, 'namespace:'],
     ['a secret of another namespace', { namespace: 'team-b', pullSecrets: 'QUAY' }, 'pullSecrets[0].namespace: is not the account\'s namespace "team-b"'],
