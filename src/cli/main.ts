@@ -4,8 +4,8 @@ import { explainPull } from '../doctor/explain';
 import { isRuleId, RULES } from '../doctor/findings';
 import { Inventory } from '../doctor/inventory';
 import { lintManifests } from '../doctor/lint';
-import { loadManifests, ManifestSet } from '../doctor/manifests';
-import { renderExplainJson, renderExplainText, renderLintJson, renderLintText, renderRules, styleFor } from '../doctor/render';
+import { DEFAULT_LIMITS, loadManifests, ManifestSet } from '../doctor/manifests';
+import { printable, renderExplainJson, renderExplainText, renderLintJson, renderLintText, renderRules, styleFor } from '../doctor/render';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 
@@ -51,6 +51,8 @@ Options:
   --ignore RULE[,RULE]        lint: skip these rules (repeatable); objects can also carry the annotation
                               cdk8s-registries/doctor-ignore: "RULE,RULE"
   --strict                    lint: warnings fail too
+  --max-file-size MIB         files larger than this are reported (input-limit), not read (default: 16)
+  --follow-symlinks           follow symbolic links that lead out of the directories given (default: stay inside)
   --quiet                     no progress or timing on stderr
   -h, --help                  this help
 
@@ -62,6 +64,8 @@ const OPTIONS = {
   'default-namespace': { type: 'string' },
   'ignore': { type: 'string', multiple: true },
   'strict': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
+  'follow-symlinks': { type: 'boolean' },
   'quiet': { type: 'boolean' },
   'image': { type: 'string' },
   'namespace': { type: 'string' },
@@ -94,7 +98,7 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
     return run(argv, io);
   } catch (e) {
     const message = e instanceof ValidationError || isArgumentError(e) ? (e as Error).message : `unexpected failure: ${(e as Error).message}`;
-    io.stderr.write(`cdk8s-registries doctor: ${message}\n`);
+    io.stderr.write(`cdk8s-registries doctor: ${printable(message)}\n`);
     return EXIT_USAGE;
   }
 }
@@ -169,11 +173,23 @@ function read(paths: string[], values: Values, io: CliIo): { set: ManifestSet; i
   const progress = progressReporter(io, values);
   const defaultNamespace = values['default-namespace'] || 'default';
   KubernetesNames.validateDns1123Label(defaultNamespace, '--default-namespace');
-  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update });
+  const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileBytes(values['max-file-size']) };
+  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update, limits, followSymlinks: values['follow-symlinks'] === true });
   progress.done();
   const inventory = new Inventory(set.manifests, { defaultNamespace });
   reportTiming(io, values, `read ${set.fileCount} files (${set.manifests.length} objects) in ${seconds(io.now() - started)}`);
   return { set, inventory };
+}
+
+function maxFileBytes(value: string | undefined): number {
+  if (value === undefined) {
+    return DEFAULT_LIMITS.maxFileBytes;
+  }
+  const mebibytes = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(mebibytes > 0) || mebibytes > 4096) {
+    throw usageError('--max-file-size', value, 'must be a size in MiB between 0 and 4096', 'pass e.g. --max-file-size 64');
+  }
+  return Math.floor(mebibytes * 1024 * 1024);
 }
 
 const PROGRESS_INTERVAL_MS = 200;

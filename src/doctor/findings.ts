@@ -30,6 +30,8 @@ export interface RuleInfo {
 
 /** Every rule `doctor lint` runs, grouped by topic. Rule ids are stable: CI configurations name them. */
 export const RULES: RuleInfo[] = [
+  { id: 'input-limit', severity: 'error', summary: 'A file or document over a safety limit (file size, document count, YAML alias expansion, nesting depth) was not read; the rest of the tree was.' },
+  { id: 'input-skipped', severity: 'error|warning', summary: 'A file that cannot be read (error), or a symbolic link out of the tree that was not followed (warning).' },
   { id: 'yaml-invalid', severity: 'error', summary: 'A YAML document does not parse (kubectl and Argo CD reject it); unrendered Helm templates are skipped instead.' },
   { id: 'plaintext-credentials', severity: 'error', summary: 'A Secret holds registry credentials in data/stringData in a file meant for Git (not ignored by git).' },
   { id: 'dockerconfigjson-invalid', severity: 'error', summary: 'A .dockerconfigjson/.dockercfg payload is not base64, not JSON, or not a docker config the kubelet can use.' },

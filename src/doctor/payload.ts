@@ -101,8 +101,21 @@ export function payloadOfSecret(object: KubeObject): Payload {
   return parseDockerConfig(value.text, type === DOCKER_CFG_TYPE, `the ${key} data`);
 }
 
-/** Reads a docker config the way `DockerConfig.fromJson` does; `.dockercfg` is the legacy map without `auths`. */
+/** Deeper JSON than this is not a docker config (which nests four levels) and is refused before any recursive parse. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * Reads a docker config the way `DockerConfig.fromJson` does; `.dockercfg` is the legacy map without `auths`, and must
+ * be one JSON object on its own (text such as `{…}, "auths": {…}` parses only once wrapped, and the kubelet rejects it).
+ */
 export function parseDockerConfig(text: string, legacy: boolean, basis: string): Payload {
+  const depth = jsonDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    return invalid(basis, `the JSON nests more than ${MAX_CONFIG_DEPTH} levels deep, which no docker config does`, 'write the docker config as {"auths": {"<registry>": {"auth": "<base64 of user:password>"}}}');
+  }
+  if (legacy && !isJsonObject(text)) {
+    return invalid(basis, 'the .dockercfg value is not one JSON object', 'write the legacy map as {"<registry>": {"auth": "<base64 of user:password>"}}, or use kubernetes.io/dockerconfigjson');
+  }
   try {
     const config = DockerConfig.fromJson(legacy ? `{"auths":${text}}` : text);
     return { status: 'known', config, registries: config.servers, basis };
@@ -113,6 +126,38 @@ export function parseDockerConfig(text: string, legacy: boolean, basis: string):
     // The error names the field and never the secret value (DockerConfig redacts it), so its parts can be shown.
     return invalid(basis, `${e.property}: ${e.problem}`, e.fix);
   }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    return asRecord(JSON.parse(text)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** How deeply brackets nest in JSON text (strings skipped), counted without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') {
+        i++;
+      } else if (char === '"') {
+        inString = false;
+      }
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '{' || char === '[') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === '}' || char === ']') {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 function invalid(basis: string, problem: string, fix: string): Payload {
@@ -216,7 +261,7 @@ const TEMPLATE_MARK = '__doctor_template_value__';
  * templated or the text is not JSON around its template actions.
  */
 export function authsKeysOfTemplate(template: string | undefined, legacy: boolean): string[] | undefined {
-  if (template === undefined) {
+  if (template === undefined || jsonDepth(template) > MAX_CONFIG_DEPTH) {
     return undefined;
   }
   let parsed: unknown;
@@ -237,6 +282,9 @@ const CREDENTIAL_FIELDS = new Set(['password', 'auth', 'identitytoken', 'registr
  * not JSON at all (which cannot be shown to be harmless). Placeholders such as `{}` or `{"auths":{}}` hold none.
  */
 export function mayHoldCredentials(text: string): boolean {
+  if (jsonDepth(text) > MAX_CONFIG_DEPTH) {
+    return text.trim() !== '';
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -6,6 +6,32 @@ import { LintResult } from './lint';
 /** The version of the `--format json` shapes; bumped only when a field changes meaning or disappears. */
 export const JSON_FORMAT_VERSION = 1;
 
+// C0 and C1 controls (ESC starts terminal sequences; U+009B is an 8-bit CSI), DEL, and bidirectional overrides that
+// reorder what the reader sees. Line breaks inside a value are shown escaped too: each finding is one line.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+// What JSON.stringify leaves raw inside strings (it escapes C0 itself; structural line breaks must stay).
+const UNPRINTABLE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/** Text from manifests made safe for a terminal: control and bidi characters become visible `\u{…}` escapes. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, char => `\\u{${char.codePointAt(0)!.toString(16)}}`);
+}
+
+/** Every string in a value passed through `printable`, for text output. */
+export function printableDeep<T>(value: T): T {
+  if (typeof value === 'string') {
+    return printable(value) as unknown as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map(item => printableDeep(item)) as unknown as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [printable(key), printableDeep(item)])) as T;
+  }
+  return value;
+}
+
 /** ANSI styling, or none. */
 export interface Style {
   readonly red: (text: string) => string;
@@ -33,7 +59,9 @@ export interface ScanSummary {
 // lint
 
 /** `doctor lint` as text: findings grouped by file and object, then a summary line. */
-export function renderLintText(result: LintResult, scan: ScanSummary, style: Style): string {
+export function renderLintText(unsafe: LintResult, unsafeScan: ScanSummary, style: Style): string {
+  const result = printableDeep(unsafe);
+  const scan = printableDeep(unsafeScan);
   const lines: string[] = [];
   let heading = '';
   for (const finding of result.findings) {
@@ -101,9 +129,11 @@ function findingJson(finding: Finding): object {
   };
 }
 
-// Absent fields become null, so every documented field is always present.
+// Absent fields become null, so every documented field is always present. JSON.stringify escapes C0 controls; C1
+// controls and bidi overrides are escaped as well, so that printing the JSON on a terminal is safe too.
 function toJson(value: object): string {
-  return `${JSON.stringify(value, (_key, item) => (item === undefined ? null : item), 2)}\n`;
+  const json = JSON.stringify(value, (_key, item) => (item === undefined ? null : item), 2);
+  return `${json.replace(UNPRINTABLE_IN_JSON, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -115,7 +145,8 @@ export function renderExplainJson(report: ExplainReport): string {
 }
 
 /** `doctor explain` as text. */
-export function renderExplainText(report: ExplainReport, style: Style): string {
+export function renderExplainText(unsafe: ExplainReport, style: Style): string {
+  const report = printableDeep(unsafe);
   const lines = [
     `${style.bold('Image')}         ${report.image} (the kubelet looks up "${report.repository}")`,
     `${style.bold('Namespace')}     ${report.namespace}`,
