@@ -114,7 +114,10 @@ function readManifestFile(file: string, shown: string, forGit: boolean, limits: 
 
 function unreadableProblem(shown: string, code: string | undefined): Finding {
   return {
-    rule: 'input-skipped', severity: 'error', file: shown, line: 1,
+    rule: 'input-skipped',
+    severity: 'error',
+    file: shown,
+    line: 1,
     message: `it cannot be read (${code ?? 'read error'}); the doctor skipped it`,
     fix: 'make it readable, or leave it out of the paths given',
   };
@@ -157,13 +160,14 @@ function findManifestTree(paths: string[], cwd: string, followSymlinks: boolean)
       });
     }
     if (fs.statSync(absolute).isDirectory()) {
-      const walk: Walk = { root: fs.realpathSync(absolute), followSymlinks, files, skippedLinks, unreadable, visited: visitedDirectories };
-      walkDirectory(absolute, walk);
+      const root = fs.realpathSync(absolute);
+      walkDirectory(absolute, { root, followSymlinks, files, skippedLinks, unreadable, visited: visitedDirectories });
     } else {
       files.add(absolute);
     }
   }
-  return { files: [...files].sort(compareText), skippedLinks: [...new Set(skippedLinks)].sort(compareText), unreadable: unreadable.sort(compareText) };
+  const sorted = (list: string[]) => [...new Set(list)].sort(compareText);
+  return { files: sorted([...files]), skippedLinks: sorted(skippedLinks), unreadable: sorted(unreadable) };
 }
 
 interface Walk {

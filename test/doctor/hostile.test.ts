@@ -143,12 +143,14 @@ describe('item 10: deep JSON, wrapped .dockercfg, symlinks, escape sequences', (
   test('escape sequences and bidi overrides in manifest values never reach the terminal raw', () => {
     const image = 'ghcr.io/acme/app\u001b]0;owned\u0007\u001b[2J\u202e\u009b31m:1';
     const deployment = ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: "web\\e[31m", namespace: a}', 'spec:', '  template:', '    spec:',
-      '      containers:', `        - name: app`, `          image: ${JSON.stringify(image)}`].join('\n');
+      '      containers:', '        - name: app', `          image: ${JSON.stringify(image)}`].join('\n');
     const root = tree({ 'evil\u001b[1m.yaml': deployment });
     for (const format of ['text', 'json']) {
       let stdout = '';
       let stderr = '';
-      const io: CliIo = { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) }, env: {}, cwd: root, now: () => 0 };
+      const io: CliIo = {
+        stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) }, env: {}, cwd: root, now: () => 0,
+      };
       expect(main(['doctor', 'lint', '--format', format, '.'], io)).toBe(1);
       expect(stdout).toContain('image-invalid-reference');
       expect(`${stdout}${stderr}`).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
