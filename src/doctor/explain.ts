@@ -1,9 +1,9 @@
-import { PURPOSE_LABEL, RegistryPurpose } from '../registry-secret';
 import { Inventory, SecretProducer, SecretSource } from './inventory';
 import { describeRef, labelsOf, ObjectRef, refOf } from './kube-object';
 import { NearMiss, nearestMiss } from './near-miss';
 import { PayloadStatus } from './payload';
 import { allKeysKnown, configOf, CredentialMatch, matchImage, PodContext, PullResolution, PullSecretOrigin, resolvePull } from './pull-resolution';
+import { PURPOSE_LABEL, PURPOSE_PUSH } from '../constants';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
 
@@ -198,7 +198,7 @@ function unattachedMatches(inventory: Inventory, image: string, resolution: Pull
     if (inNamespace && attached.has(producer.name)) {
       continue;
     }
-    if (labelsOf(producer.manifest.object)[PURPOSE_LABEL] === RegistryPurpose.PUSH) {
+    if (labelsOf(producer.manifest.object)[PURPOSE_LABEL] === PURPOSE_PUSH) {
       continue;
     }
     const resolved = inventory.payloadOf({ producer, reach: 'yes' });

@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors';
-import { PURPOSE_LABEL, RegistryPurpose } from '../registry-secret';
 import { Finding } from './findings';
 import { containerImagesOf, podSpecOf } from './inventory';
 import { asString, isKind, JsonRecord, labelsOf, nameOf, referencedNames } from './kube-object';
@@ -7,6 +6,7 @@ import { findingAt, LintContext, ObjectRule, quotedList } from './lint-context';
 import { Manifest } from './manifests';
 import { nearestMiss } from './near-miss';
 import { allKeysKnown, matchImage, PodContext, PullResolution, resolvePull } from './pull-resolution';
+import { PURPOSE_LABEL, PURPOSE_PUSH } from '../constants';
 import { ImageReference } from '../values/image-reference';
 
 /**
@@ -144,5 +144,5 @@ function pushAsPullFindings(manifest: Manifest, context: LintContext): Finding[]
 function isPushSecret(context: LintContext, namespace: string, name: string): boolean {
   const source = context.inventory.secretSources(namespace, name)[0];
   const purpose = source ? labelsOf(source.producer.manifest.object)[PURPOSE_LABEL] : undefined;
-  return purpose === RegistryPurpose.PUSH;
+  return purpose === PURPOSE_PUSH;
 }

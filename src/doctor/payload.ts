@@ -1,12 +1,9 @@
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
-import { REGISTRIES_ANNOTATION } from '../registry-secret';
 import { asArray, asRecord, asString, fieldAt, JsonRecord, KubeObject } from './kube-object';
+import { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, REGISTRIES_ANNOTATION } from '../constants';
 import { DockerConfig } from '../values/docker-config';
 
-export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE };
-export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
-export const DOCKER_CFG_KEY = '.dockercfg';
+export { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE };
 export const OPAQUE_TYPE = 'Opaque';
 
 /** The data key each pull-secret type requires; the kubelet ignores Secrets of every other type. */
