@@ -3,7 +3,7 @@ import { describeRef, labelsOf, ObjectRef, refOf } from './kube-object';
 import { NearMiss, nearestMiss } from './near-miss';
 import { PayloadStatus } from './payload';
 import { allKeysKnown, configOf, CredentialMatch, matchImage, PodContext, PullResolution, PullSecretOrigin, resolvePull } from './pull-resolution';
-import { PURPOSE_LABEL, PURPOSE_PUSH } from '../constants';
+import { PURPOSE_LABEL, PURPOSE_PUSH, REGISTRIES_ANNOTATION } from '../constants';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
 
@@ -34,6 +34,8 @@ export interface PullSecretReport {
   readonly basis?: string;
   /** Why the data is not (fully) known or usable. */
   readonly problem?: string;
+  /** The keys come from splitting the registries annotation at commas (several entries), so a match is not proof. */
+  readonly keysFromSplit: boolean;
   readonly sources: SourceReport[];
   /** For copies and pull-replication targets: the object the data comes from. */
   readonly dataFrom?: SourceReport;
@@ -105,7 +107,9 @@ export function explainPull(inventory: Inventory, image: string, context: PodCon
 // A match counts only from a Secret that surely exists in the namespace; a pod without pull secrets pulls anonymously
 // only if its service account (when not in the manifests) has none either.
 function verdictOf(credentials: CredentialMatch[], resolution: PullResolution): Verdict {
-  const certain = new Set(resolution.secrets.filter(secret => secret.sources[0]?.reach === 'yes').map(secret => secret.name));
+  const certain = new Set(resolution.secrets
+    .filter(secret => secret.sources[0]?.reach === 'yes' && secret.resolved?.payload.keysFromSplit !== true)
+    .map(secret => secret.name));
   if (credentials.some(credential => certain.has(credential.secret))) {
     return 'covered';
   }
@@ -124,6 +128,11 @@ function summaryOf(
     const more = credentials.length > 1 ? `, then ${credentials.length - 1} more in order if that fails` : '';
     const keyOnly = first.keyOnly ? ' (the key is known, the credential itself is not in the manifests)' : '';
     return `the kubelet first tries the credential of "${first.secret}" for key "${first.key}"${how}${more}${keyOnly}`;
+  }
+  const split = credentials.find(credential => resolution.secrets.find(secret => secret.name === credential.secret)?.resolved?.payload.keysFromSplit);
+  if (split !== undefined) {
+    return `"${split.secret}" matches with "${split.key}", but that key comes from splitting the ${REGISTRIES_ANNOTATION} annotation at commas, `
+      + 'and a key containing "," would be cut into such pieces; the Secret\'s payload is not in the manifests to confirm it';
   }
   if (credentials.length > 0) {
     return `"${credentials[0].secret}" has a matching key "${credentials[0].key}", but the Secret reaches the namespace only if the namespace has the labels its replication selects, and no Namespace object in the manifests tells`;
@@ -151,6 +160,7 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
       name,
       status: 'missing',
       registries: [],
+      keysFromSplit: false,
       sources: [],
       notes,
       problem: 'no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret',
@@ -166,6 +176,7 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
     sources: sources.map(sourceReport),
     dataFrom: resolved.dataFrom ? producerReport(resolved.dataFrom, 'secret', 'yes') : undefined,
     notes,
+    keysFromSplit: payload.keysFromSplit === true,
   };
 }
 

@@ -2,6 +2,7 @@ import { compareFindings, Finding } from './findings';
 import { containerImagesOf, Inventory, podSpecOf } from './inventory';
 import { annotationsOf } from './kube-object';
 import { LintContext, ObjectRule } from './lint-context';
+import { embeddedCredentialRules } from './lint-embedded-credentials';
 import { externalSecretsRules, konfluxRules, openChoreoRules } from './lint-platforms';
 import { replicationRules } from './lint-replication';
 import { generatedSecretRules, secretRules } from './lint-secrets';
@@ -14,6 +15,7 @@ export const IGNORE_ANNOTATION = 'cdk8s-registries/doctor-ignore';
 
 const ALL_RULES: ObjectRule[] = [
   ...secretRules,
+  ...embeddedCredentialRules,
   ...generatedSecretRules,
   ...workloadRules,
   ...serviceAccountRules,

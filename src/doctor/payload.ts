@@ -35,6 +35,11 @@ export interface Payload {
   readonly problem?: string;
   /** How to fix an `invalid` or `not-pull-secret` payload. */
   readonly fix?: string;
+  /**
+   * Set when the keys come from splitting the registries annotation at commas (several entries): a key that matches
+   * may be a piece of a longer key, so a match is not proof. A miss still is: a key containing "," matches no image.
+   */
+  readonly keysFromSplit?: boolean;
 }
 
 /** The Secret type as the API server defaults it. */
@@ -192,13 +197,20 @@ export function payloadOfGenerated(
   if (keys !== undefined && !keys.includes(key)) {
     return notPullSecret(type ?? DOCKER_CONFIG_JSON_TYPE, `the Secret it writes has no "${key}" key, which its type requires`);
   }
-  const annotated = registriesAnnotation(annotations);
-  if (annotated !== undefined) {
-    return { status: 'registries', registries: annotated, basis: `the ${REGISTRIES_ANNOTATION} annotation`, problem: unknownReason };
-  }
+  // The payload's own keys win: the annotation is a comma-separated summary, and a key may contain a comma.
   const templated = authsKeysOfTemplate(asString(template?.[key]), type === DOCKER_CFG_TYPE);
   if (templated !== undefined) {
     return { status: 'registries', registries: templated, basis: `the auths keys of the ${key} template`, problem: unknownReason };
+  }
+  const annotated = registriesAnnotation(annotations);
+  if (annotated !== undefined) {
+    return {
+      status: 'registries',
+      registries: annotated.keys,
+      basis: `the ${REGISTRIES_ANNOTATION} annotation`,
+      problem: unknownReason,
+      keysFromSplit: annotated.split ? true : undefined,
+    };
   }
   return { status: 'unknown', registries: [], basis: 'nothing readable', problem: unknownReason };
 }
@@ -237,14 +249,34 @@ export function generatedSecretKeys(sealed: boolean, spec: unknown): string[] | 
   return asArray(fieldAt(spec, 'data')).map(item => asString(fieldAt(item, 'secretKey')) ?? '');
 }
 
-/** The registries listed by our `cdk8s-registries/registries` annotation, if present. */
-function registriesAnnotation(annotations: { [key: string]: string }): string[] | undefined {
+/**
+ * The registries listed by our `cdk8s-registries/registries` annotation, if present: a JSON array of strings (exact
+ * keys), or comma-separated text. A comma-split of several entries is marked `split`: a key containing "," would have
+ * been cut in pieces that look like other registries, so a match on such a piece proves nothing.
+ */
+export function registriesAnnotation(annotations: { [key: string]: string }): { keys: string[]; split: boolean } | undefined {
   const value = annotations[REGISTRIES_ANNOTATION];
   if (value === undefined) {
     return undefined;
   }
+  const exact = jsonStringArray(value);
+  if (exact !== undefined) {
+    return exact.length > 0 ? { keys: exact, split: false } : undefined;
+  }
   const registries = value.split(',').map(entry => entry.trim()).filter(entry => entry !== '');
-  return registries.length > 0 ? registries : undefined;
+  return registries.length > 0 ? { keys: registries, split: registries.length > 1 } : undefined;
+}
+
+function jsonStringArray(value: string): string[] | undefined {
+  if (!value.trim().startsWith('[') || jsonDepth(value) > 1) {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) && parsed.every(item => typeof item === 'string') ? parsed as string[] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const TEMPLATE_ACTION = /\{\{[\s\S]*?\}\}/g;
@@ -291,14 +323,32 @@ export function mayHoldCredentials(text: string): boolean {
   return holdsCredentialField(parsed);
 }
 
-function holdsCredentialField(value: unknown): boolean {
+/**
+ * Whether a templated docker config (a SealedSecret or ExternalSecret template value) writes a credential literally,
+ * e.g. `{"auths":{"ghcr.io":{"auth":"dTpw"}}}` instead of `{"auth":"{{ .auth }}"}`: such a value is in Git in clear.
+ * Text that is not JSON around its actions is judged by whether anything but actions and blanks is left.
+ */
+export function templateHoldsLiteralCredentials(template: string): boolean {
+  if (jsonDepth(template) > MAX_CONFIG_DEPTH) {
+    return false;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(template.replace(TEMPLATE_VALUE, `$1"${TEMPLATE_MARK}"`).replace(TEMPLATE_ACTION, TEMPLATE_MARK));
+  } catch {
+    return false;
+  }
+  return holdsCredentialField(parsed, item => !item.includes(TEMPLATE_MARK));
+}
+
+function holdsCredentialField(value: unknown, literal: (item: string) => boolean = () => true): boolean {
   if (Array.isArray(value)) {
-    return value.some(holdsCredentialField);
+    return value.some(item => holdsCredentialField(item, literal));
   }
   const record = asRecord(value);
   if (record === undefined) {
     return false;
   }
   return Object.entries(record).some(([key, item]) =>
-    (CREDENTIAL_FIELDS.has(key.toLowerCase()) && typeof item === 'string' && item !== '') || holdsCredentialField(item));
+    (CREDENTIAL_FIELDS.has(key.toLowerCase()) && typeof item === 'string' && item !== '' && literal(item)) || holdsCredentialField(item, literal));
 }

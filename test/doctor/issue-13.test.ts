@@ -1,0 +1,84 @@
+import { inventoryOf, load } from './helpers';
+import { explainPull } from '../../src/doctor/explain';
+import { describeRef } from '../../src/doctor/kube-object';
+import { lintManifests } from '../../src/doctor/lint';
+
+/** One fixture folder per item of issue 13 under test/fixtures/doctor-cases; each failed before its change. */
+const CASES = 'test/fixtures/doctor-cases';
+
+function lintRows(folder: string): string[] {
+  const set = load(`${CASES}/${folder}`);
+  return lintManifests(set, inventoryOf(set), { ignore: [] }).findings
+    .map(finding => `${finding.file.slice(CASES.length + folder.length + 2)} ${finding.object ? describeRef(finding.object) : ''} ${finding.rule} ${finding.severity}`);
+}
+
+function findingsOf(folder: string) {
+  const set = load(`${CASES}/${folder}`);
+  return lintManifests(set, inventoryOf(set), { ignore: [] }).findings;
+}
+
+describe('item 1: plain-text credentials outside Secret.data', () => {
+  test('a DataPlane client key and literal template credentials are plaintext-credentials; references are not', () => {
+    expect(lintRows('01-plaintext-outside-data')).toEqual([
+      'dataplane.yaml DataPlane acme/eu-dataplane plaintext-credentials error',
+      'external-literal-template.yaml ExternalSecret team-b/quay-pull plaintext-credentials error',
+      'sealed-literal-template.yaml SealedSecret team-a/ghcr-pull plaintext-credentials error',
+    ]);
+  });
+
+  test('the messages name the fields and never the values', () => {
+    const findings = findingsOf('01-plaintext-outside-data');
+    expect(findings.map(finding => finding.message)).toEqual([
+      expect.stringContaining('"spec.kubernetesCluster.credentials.clientKey" holds the data-plane cluster\'s credentials in plain text'),
+      expect.stringContaining('spec.target.template.data: "password" writes credentials literally'),
+      expect.stringContaining('spec.template.data: ".dockerconfigjson" writes credentials literally'),
+    ]);
+    const text = JSON.stringify(findings);
+    for (const secret of ['RkFLRS1jbGllbnQta2V5LWV1', 'FAKE-literal-password', 'RkFLRS11c2VyOkZBS0UtcGFzcw==']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('item 2: a pull secret that exists only in another namespace', () => {
+  test('the Job in billing is told where regcred lives and how to get it there; the one in shared is fine', () => {
+    const findings = findingsOf('02-pull-secret-other-namespace');
+    expect(findings.map(finding => `${describeRef(finding.object!)} ${finding.rule}`)).toEqual(['Job billing/invoice-run pull-secret-other-namespace']);
+    expect(findings[0].message).toBe('imagePullSecrets lists "regcred", which exists only in namespace "shared" '
+      + `(${CASES}/02-pull-secret-other-namespace/shared-regcred.yaml:2); a pod reads pull secrets from its own namespace "billing" only, `
+      + 'so the kubelet skips it and pulls anonymously');
+    expect(findings[0].fix).toContain('replicate it from "shared"');
+    expect(findings[0].fix).toContain('replicator.v1.mittwald.de/replicate-to: "billing"');
+    expect(findings[0].fix).toContain('or create it in "billing"');
+  });
+});
+
+describe('item 4: the registries annotation is not trusted when split at commas', () => {
+  const set = load(`${CASES}/04-registries-annotation-comma`);
+  const inventory = inventoryOf(set);
+  const explain = (secret: string, image: string) => explainPull(inventory, image, { namespace: 'team-c', serviceAccount: 'default', podPullSecrets: [secret] });
+
+  test('a Docker Hub image is not "covered" by a piece of a comma-split key', () => {
+    const report = explain('comma-pull', 'docker.io/someone/else:1');
+    expect(report.credentials.map(credential => credential.key)).toEqual(['docker.io']);
+    expect(report.verdict).toBe('unknown');
+    expect(report.pullSecrets[0].keysFromSplit).toBe(true);
+    expect(report.summary).toContain('comes from splitting the cdk8s-registries/registries annotation at commas');
+  });
+
+  test('the payload\'s own keys win over the annotation', () => {
+    const report = explain('templated-pull', 'docker.io/someone/else:1');
+    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme,docker.io'], keysFromSplit: false });
+    expect(report.verdict).toBe('not-covered');
+  });
+
+  test('a JSON array annotation gives exact keys, and a match is proof', () => {
+    const report = explain('exact-pull', 'docker.io/someone/else:1');
+    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme', 'docker.io'], keysFromSplit: false });
+    expect(report.verdict).toBe('covered');
+  });
+
+  test('a miss on split keys is still a miss (a key containing "," matches no valid image)', () => {
+    expect(explain('comma-pull', 'quay.io/acme/app:1').verdict).toBe('not-covered');
+  });
+});
