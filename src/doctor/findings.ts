@@ -57,6 +57,7 @@ export const RULES: RuleInfo[] = [
   { id: 'openchoreo-push-secret-namespace', severity: 'error', summary: 'A DataPlane push secret that exists only outside the build namespace choreo-ci-<organization>.' },
   { id: 'konflux-ocistorage-misplaced', severity: 'error', summary: 'ReleasePlanAdmission ociStorage at spec or spec.pipeline instead of spec.pipeline.pipelineRef (pruned silently).' },
   { id: 'konflux-serviceaccountname-misplaced', severity: 'error', summary: 'ReleasePlanAdmission serviceAccountName at spec instead of spec.pipeline (pruned silently).' },
+  { id: 'konflux-push-not-covered', severity: 'error', summary: 'A ReleasePlanAdmission pushes to ociStorage or a mapped repository that no push secret of its release service account covers (kubelet key matching).' },
   { id: 'konflux-operator-account-pull-secrets', severity: 'warning', summary: 'imagePullSecrets declared on an operator-owned build-pipeline-* service account (an atomic list the controllers also write).' },
   { id: 'konflux-push-secret-as-pull-secret', severity: 'error', summary: 'A push secret linked through imagePullSecrets but not secrets; Tekton reads only secrets.' },
   { id: 'eso-api-version', severity: 'error', summary: 'external-secrets.io/v1beta1, which External Secrets Operator stopped serving in v0.17.0.' },

@@ -2,6 +2,8 @@ import { inventoryOf, load } from './helpers';
 import { explainPull } from '../../src/doctor/explain';
 import { describeRef } from '../../src/doctor/kube-object';
 import { lintManifests } from '../../src/doctor/lint';
+import { releasePushTargets, uncoveredPushTargets } from '../../src/doctor/push-coverage';
+import { DockerConfig } from '../../src/values/docker-config';
 
 /** One fixture folder per item of issue 13 under test/fixtures/doctor-cases; each failed before its change. */
 const CASES = 'test/fixtures/doctor-cases';
@@ -50,6 +52,32 @@ describe('item 2: a pull secret that exists only in another namespace', () => {
     expect(findings[0].fix).toContain('replicate it from "shared"');
     expect(findings[0].fix).toContain('replicator.v1.mittwald.de/replicate-to: "billing"');
     expect(findings[0].fix).toContain('or create it in "billing"');
+  });
+});
+
+describe('item 3: the Konflux release account covers ociStorage and the mapped repositories', () => {
+  test('each uncovered target is a finding that names its field; the covered RPA has none', () => {
+    const findings = findingsOf('03-konflux-release-coverage');
+    expect(findings.map(finding => `${describeRef(finding.object!)} ${finding.rule} ${finding.message.split(' is pushed')[0]}`)).toEqual([
+      'ReleasePlanAdmission managed-acme/acme-web-to-prod konflux-push-not-covered spec.data.mapping.components[1].repositories[1].url "registry.example.com/mirror/api"',
+      'ReleasePlanAdmission managed-acme/acme-web-to-prod konflux-push-not-covered spec.pipeline.pipelineRef.ociStorage "quay.io/acme-artifacts/trusted"',
+    ]);
+    expect(findings[1].message).toContain('no key of the push secrets of service account "release-pipeline" ("release-push": "quay.io/acme/") matches it');
+    expect(findings[1].fix).toContain('"quay.io/acme-artifacts/trusted"');
+  });
+
+  test('push-coverage works on plain JSON with kubelet key matching (for the constructs to reuse)', () => {
+    const spec = { pipeline: { pipelineRef: { ociStorage: 'quay.io/acme/ta' } }, data: { mapping: { components: [{ repository: 'ghcr.io/acme/app:1.0' }] } } };
+    const targets = releasePushTargets(spec);
+    expect(targets).toEqual([
+      { field: 'spec.pipeline.pipelineRef.ociStorage', repository: 'quay.io/acme/ta' },
+      { field: 'spec.data.mapping.components[0].repository', repository: 'ghcr.io/acme/app:1.0' },
+    ]);
+    const config = (key: string) => DockerConfig.empty().withBasicAuth(key, 'u', 'p');
+    expect(uncoveredPushTargets(targets, [config('quay.io/acme'), config('ghcr.io/acme/')]).map(target => target.repository)).toEqual([]);
+    expect(uncoveredPushTargets(targets, [config('*.io')]).map(target => target.repository)).toEqual([]);
+    expect(uncoveredPushTargets(targets, [config('quay.io/acme/tb')]).map(target => target.repository)).toEqual(['quay.io/acme/ta', 'ghcr.io/acme/app:1.0']);
+    expect(uncoveredPushTargets(targets, []).length).toBe(2);
   });
 });
 
