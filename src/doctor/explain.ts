@@ -49,6 +49,11 @@ export interface UnattachedMatch {
   readonly key: string;
   /** Whether it lives in the pod's namespace (attach it) or elsewhere (replicate it, then attach it). */
   readonly inNamespace: boolean;
+  /**
+   * When it lives elsewhere but a replication rule already copies it into the pod's namespace: that rule, e.g.
+   * `mittwald replicate-to "dp-.*"`. The copy has the same name, so attaching the name is all that is missing.
+   */
+  readonly replicatedBy?: string;
 }
 
 /** `covered`: a credential matches; `not-covered`: none does; `unknown`: it depends on data the manifests do not show. */
@@ -218,7 +223,9 @@ function unattachedMatches(inventory: Inventory, image: string, resolution: Pull
     }
     const match = new KubeletKeyring([configOf(resolved)]).lookup(image)[0];
     if (match !== undefined) {
-      matches.push({ secret: refOf(producer.manifest.object), file: producer.manifest.file, key: match, inNamespace });
+      const copiedBy = inNamespace ? undefined : inventory.replicationRulesOf(producer)
+        .find(rule => rule.reach(inventory.namespaceView(resolution.context.namespace), producer.namespace) === 'yes');
+      matches.push({ secret: refOf(producer.manifest.object), file: producer.manifest.file, key: match, inNamespace, replicatedBy: copiedBy?.description });
     }
   }
   return matches;

@@ -8,6 +8,8 @@ export interface LintContext {
   readonly inventory: Inventory;
   /** The registry hosts (with port) that container images in the manifests are written with. */
   readonly imageHosts: Set<string>;
+  /** Every manifest of the cluster being checked. */
+  readonly manifests?: Manifest[];
   /** The cluster being checked, when the tree is laid out by cluster (`dist/<cluster>/…`). */
   readonly cluster?: string;
   /** The other clusters of the tree, for findings that cross clusters. */

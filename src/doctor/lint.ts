@@ -42,7 +42,7 @@ export interface LintResult {
 
 /** Runs every rule on every object of the set, plus the YAML errors found while reading. */
 export function lintManifests(set: ManifestSet, inventory: Inventory, options: LintOptions): LintResult {
-  const context: LintContext = { inventory, imageHosts: imageHostsOf(set.manifests) };
+  const context: LintContext = { inventory, imageHosts: imageHostsOf(set.manifests), manifests: set.manifests };
   const ignoredEverywhere = new Set(options.ignore);
   const findings: Finding[] = set.problems.filter(problem => !ignoredEverywhere.has(problem.rule));
   let suppressed = set.problems.length - findings.length;

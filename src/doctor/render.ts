@@ -167,9 +167,13 @@ const UNATTACHED_SHOWN = 5;
 
 // Secrets in the pod's namespace come first: attaching one is the smallest fix.
 function unattachedLines(report: ExplainReport, style: Style): string[] {
-  const ordered = [...report.unattachedMatches.filter(match => match.inNamespace), ...report.unattachedMatches.filter(match => !match.inNamespace)];
+  const near = (match: ExplainReport['unattachedMatches'][number]) => match.inNamespace || match.replicatedBy !== undefined;
+  const ordered = [...report.unattachedMatches.filter(near), ...report.unattachedMatches.filter(match => !near(match))];
   const lines = ordered.slice(0, UNATTACHED_SHOWN).map(match => `${style.bold('Elsewhere')}     ${describeRef(match.secret)} (${match.file}) has the matching key "${match.key}": `
-    + (match.inNamespace ? 'add it to the pod\'s imagePullSecrets (or the service account\'s)' : `replicate it into "${report.namespace}", then attach it`));
+    + (match.inNamespace ? 'add it to the pod\'s imagePullSecrets (or the service account\'s)'
+      : match.replicatedBy !== undefined
+        ? `it is already copied into "${report.namespace}" by ${match.replicatedBy}, so the pod would use that copy: add "${match.secret.name}" to the pod's imagePullSecrets (or the service account's)`
+        : `replicate it into "${report.namespace}", then attach it`));
   const more = ordered.length - UNATTACHED_SHOWN;
   return more > 0 ? [...lines, `              … and ${more} more (--format json lists them all)`] : lines;
 }

@@ -2,7 +2,9 @@ import { inventoryOf, load } from './helpers';
 import { explainPull } from '../../src/doctor/explain';
 import { describeRef } from '../../src/doctor/kube-object';
 import { lintManifests } from '../../src/doctor/lint';
+import { patternFor, repairedPattern } from '../../src/doctor/pattern-advice';
 import { releasePushTargets, uncoveredPushTargets } from '../../src/doctor/push-coverage';
+import { renderExplainText, styleFor } from '../../src/doctor/render';
 import { DockerConfig } from '../../src/values/docker-config';
 
 /** One fixture folder per item of issue 13 under test/fixtures/doctor-cases; each failed before its change. */
@@ -108,5 +110,41 @@ describe('item 4: the registries annotation is not trusted when split at commas'
 
   test('a miss on split keys is still a miss (a key containing "," matches no valid image)', () => {
     expect(explain('comma-pull', 'quay.io/acme/app:1').verdict).toBe('not-covered');
+  });
+});
+
+describe('item 5: advice follows from the manifests', () => {
+  test('explain: a secret already copied into the pod\'s namespace is to be attached, not replicated again', () => {
+    const set = load(`${CASES}/05-advice`);
+    const report = explainPull(inventoryOf(set), 'ghcr.io/acme/shop/web:1', { namespace: 'dp-acme-shop-dev-1a2b3c4d', serviceAccount: 'default', podPullSecrets: [] });
+    expect(report.unattachedMatches).toEqual([expect.objectContaining({ secret: expect.objectContaining({ name: 'dp-pull' }), inNamespace: false, replicatedBy: 'mittwald replicate-to "dp-.*"' })]);
+    const text = renderExplainText(report, styleFor(false));
+    expect(text).toContain('it is already copied into "dp-acme-shop-dev-1a2b3c4d" by mittwald replicate-to "dp-.*", so the pod would use that copy: add "dp-pull" to the pod\'s imagePullSecrets');
+    expect(text).not.toContain('replicate it into');
+  });
+
+  test('lint: the example pattern comes from the namespaces that use the secret, or from the user\'s own pattern', () => {
+    const fixes = findingsOf('05-advice').map(finding => `${finding.object?.name} ${finding.rule}: ${finding.fix}`);
+    expect(fixes).toEqual(expect.arrayContaining([
+      'shop-pull replication-reaches-system-namespace: narrow the pattern to your namespaces, e.g. "shop-.*"',
+      'reflected-shop-pull reflector-pattern: write "shop-.*" ("." is any character, ".*" any characters)',
+    ]));
+    expect(fixes.join('\n')).not.toContain('dp-.*');
+  });
+
+  test('pattern helpers', () => {
+    expect(patternFor(['shop-dev', 'shop-prod'])).toBe('shop-.*');
+    expect(patternFor(['billing', 'shop'])).toBe('billing,shop');
+    expect(patternFor(['team-a'])).toBe('team-a');
+    const compiles = (pattern: string) => {
+      try {
+        new RegExp(pattern);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(repairedPattern('(dp-.*', compiles)).toBe('dp-.*');
+    expect(repairedPattern('shop-[', compiles)).toBe('shop-');
   });
 });
