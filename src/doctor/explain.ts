@@ -225,7 +225,8 @@ function unattachedMatches(inventory: Inventory, image: string, resolution: Pull
     if (match !== undefined) {
       const copiedBy = inNamespace ? undefined : inventory.replicationRulesOf(producer)
         .find(rule => rule.reach(inventory.namespaceView(resolution.context.namespace), producer.namespace) === 'yes');
-      matches.push({ secret: refOf(producer.manifest.object), file: producer.manifest.file, key: match, inNamespace, replicatedBy: copiedBy?.description });
+      const secret = refOf(producer.manifest.object);
+      matches.push({ secret, file: producer.manifest.file, key: match, inNamespace, replicatedBy: copiedBy?.description });
     }
   }
   return matches;

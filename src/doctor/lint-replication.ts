@@ -81,7 +81,9 @@ function compiles(pattern: string): boolean {
 }
 
 // Invalid selectors, and system namespaces the rule reaches (mittwald name patterns are left to ReplicateToLint).
-function ruleFindings(manifest: Manifest, rule: ReplicationRule, sourceNamespace: string, context: LintContext, producer?: SecretProducer): Finding[] {
+function ruleFindings(
+  manifest: Manifest, rule: ReplicationRule, sourceNamespace: string, context: LintContext, producer?: SecretProducer,
+): Finding[] {
   const invalid = rule.invalidSelectors.map(selector => findingAt(manifest, 'replication-selector-invalid', 'error',
     `${selector.property}: "${selector.value}" ${selector.problem}; the controller matches no namespace with it`, selector.fix));
   const reached = rule.backend === 'mittwald' ? [] : SYSTEM_NAMESPACES
