@@ -43,6 +43,7 @@ Commands:
       --namespace NS              the pod's namespace (required)
       --service-account SA        the pod's service account (default: default)
       --pod-pull-secret NAME      the pod's own imagePullSecrets, in order (repeatable)
+      --cluster NAME              with a dist/<cluster>/ layout: the cluster of the pod (required when there are several)
   rules               List the lint rules.
 
 Options:
@@ -53,6 +54,10 @@ Options:
   --strict                    lint: warnings fail too
   --max-file-size MIB         files larger than this are reported (input-limit), not read (default: 16)
   --follow-symlinks           follow symbolic links that lead out of the directories given (default: stay inside)
+  --clusters auto|folders|none
+                              folders as clusters: "folders" makes each sub-folder of a directory given one cluster,
+                              "auto" (default) does so for a directory named dist/ that holds only folders, "none" never;
+                              lint and explain then reason within one cluster
   --quiet                     no progress or timing on stderr
   -h, --help                  this help
 
@@ -66,6 +71,8 @@ const OPTIONS = {
   'strict': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   'follow-symlinks': { type: 'boolean' },
+  'clusters': { type: 'string' },
+  'cluster': { type: 'string' },
   'quiet': { type: 'boolean' },
   'image': { type: 'string' },
   'namespace': { type: 'string' },
@@ -141,7 +148,7 @@ function lint(paths: string[], values: Values, format: string, io: CliIo): numbe
   const started = io.now();
   const result = lintManifests(set, inventory, { ignore });
   reportTiming(io, values, `checked ${set.manifests.length} objects in ${seconds(io.now() - started)}`);
-  const scan = { files: set.fileCount, objects: set.manifests.length, skippedTemplates: set.skippedTemplates };
+  const scan = { files: set.fileCount, objects: set.manifests.length, skippedTemplates: set.skippedTemplates, clusters: set.clusters };
   io.stdout.write(format === 'json' ? renderLintJson(result, scan) : renderLintText(result, scan, styleFor(useColor(io))));
   const failed = result.errors > 0 || (values.strict === true && result.warnings > 0);
   return failed ? EXIT_FINDINGS : EXIT_OK;
@@ -155,10 +162,32 @@ function explain(paths: string[], values: Values, format: string, io: CliIo): nu
   KubernetesNames.validateDns1123Label(namespace, '--namespace');
   KubernetesNames.validateDns1123Subdomain(serviceAccount, '--service-account');
   podPullSecrets.forEach(name => KubernetesNames.validateDns1123Subdomain(name, '--pod-pull-secret'));
-  const { inventory } = read(paths, values, io);
-  const report = explainPull(inventory, image, { namespace, serviceAccount, podPullSecrets });
+  const { set, inventory } = read(paths, values, io);
+  const cluster = chosenCluster(set, values.cluster);
+  const clusterInventory = cluster === undefined ? inventory
+    : new Inventory(set.manifests.filter(manifest => (manifest.cluster ?? '') === cluster), { defaultNamespace: inventory.defaultNamespace });
+  const report = explainPull(clusterInventory, image, { namespace, serviceAccount, podPullSecrets }, cluster);
   io.stdout.write(format === 'json' ? renderExplainJson(report) : renderExplainText(report, styleFor(useColor(io))));
   return report.verdict === 'covered' ? EXIT_OK : EXIT_FINDINGS;
+}
+
+// With a cluster layout the pod's cluster must be named (candidates and copies are per cluster), unless there is one.
+function chosenCluster(set: ManifestSet, given: string | undefined): string | undefined {
+  const clusters = set.clusters ?? [];
+  if (clusters.length === 0) {
+    if (given !== undefined) {
+      throw usageError('--cluster', given, 'was given, but the manifests are not laid out by cluster', 'leave out --cluster, or pass --clusters folders to read sub-folders as clusters');
+    }
+    return undefined;
+  }
+  if (given === undefined && clusters.length === 1) {
+    return clusters[0];
+  }
+  if (given === undefined || !clusters.includes(given)) {
+    throw usageError('--cluster', given, given === undefined ? 'is required: the manifests hold several clusters' : 'is not one of the clusters found',
+      `pass one of ${clusters.map(cluster => `--cluster ${cluster}`).join(', ')}`);
+  }
+  return given;
 }
 
 function required(value: string | undefined, option: string, fix: string): string {
@@ -174,7 +203,11 @@ function read(paths: string[], values: Values, io: CliIo): { set: ManifestSet; i
   const defaultNamespace = values['default-namespace'] || 'default';
   KubernetesNames.validateDns1123Label(defaultNamespace, '--default-namespace');
   const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileBytes(values['max-file-size']) };
-  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update, limits, followSymlinks: values['follow-symlinks'] === true });
+  const clusters = values.clusters ?? 'auto';
+  if (clusters !== 'auto' && clusters !== 'folders' && clusters !== 'none') {
+    throw usageError('--clusters', clusters, 'must be "auto", "folders" or "none"', 'pass e.g. --clusters folders for a dist/<cluster>/ layout');
+  }
+  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update, limits, followSymlinks: values['follow-symlinks'] === true, clusters });
   progress.done();
   const inventory = new Inventory(set.manifests, { defaultNamespace });
   reportTiming(io, values, `read ${set.fileCount} files (${set.manifests.length} objects) in ${seconds(io.now() - started)}`);

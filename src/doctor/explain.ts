@@ -34,8 +34,11 @@ export interface PullSecretReport {
   readonly basis?: string;
   /** Why the data is not (fully) known or usable. */
   readonly problem?: string;
-  /** The keys come from splitting the registries annotation at commas (several entries), so a match is not proof. */
-  readonly keysFromSplit: boolean;
+  /**
+   * Set (true) when the keys come from splitting the registries annotation at commas (several entries), so a match is
+   * not proof; absent otherwise (the JSON shows the field only then).
+   */
+  readonly keysFromSplit?: boolean;
   readonly sources: SourceReport[];
   /** For copies and pull-replication targets: the object the data comes from. */
   readonly dataFrom?: SourceReport;
@@ -79,6 +82,8 @@ export interface ExplainReport {
   readonly nearestMiss?: NearMiss;
   /** Secrets elsewhere in the manifests that would match. */
   readonly unattachedMatches: UnattachedMatch[];
+  /** The cluster explained, when the tree is laid out by cluster (`--cluster`). */
+  readonly cluster?: string;
 }
 
 /**
@@ -86,7 +91,7 @@ export interface ExplainReport {
  *
  * @throws ValidationError when the image is not a valid reference
  */
-export function explainPull(inventory: Inventory, image: string, context: PodContext): ExplainReport {
+export function explainPull(inventory: Inventory, image: string, context: PodContext, cluster?: string): ExplainReport {
   const reference = ImageReference.parse(image);
   const resolution = resolvePull(inventory, context);
   const credentials = matchImage(resolution, image);
@@ -106,6 +111,7 @@ export function explainPull(inventory: Inventory, image: string, context: PodCon
     summary: summaryOf(verdict, credentials, resolution, reference, miss),
     nearestMiss: miss,
     unattachedMatches: verdict === 'covered' ? [] : unattachedMatches(inventory, image, resolution),
+    cluster,
   };
 }
 
@@ -165,7 +171,6 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
       name,
       status: 'missing',
       registries: [],
-      keysFromSplit: false,
       sources: [],
       notes,
       problem: 'no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret',
@@ -181,7 +186,7 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
     sources: sources.map(sourceReport),
     dataFrom: resolved.dataFrom ? producerReport(resolved.dataFrom, 'secret', 'yes') : undefined,
     notes,
-    keysFromSplit: payload.keysFromSplit === true,
+    keysFromSplit: payload.keysFromSplit === true ? true : undefined,
   };
 }
 

@@ -122,12 +122,16 @@ function otherNamespaceFindings(manifest: Manifest, context: LintContext, resolu
     }
     const inOtherCluster = (context.otherClusters ?? []).flatMap(other => other.inventory.producers
       .filter(producer => producer.name === secret.name)
-      .map(producer => `namespace "${producer.namespace}" of cluster "${other.cluster}"`));
+      .map(producer => `namespace "${producer.namespace}" of ${clusterName(other.cluster)}`));
     return inOtherCluster.length === 0 ? [] : [findingAt(manifest, 'pull-secret-other-namespace', 'error',
       `imagePullSecrets${via} lists "${secret.name}", which exists only in another cluster (${[...new Set(inOtherCluster)].sort().join(', ')}); `
-      + `the kubelet of cluster "${context.cluster}" skips it and pulls anonymously`,
-      `create "${secret.name}" in namespace "${namespace}" of cluster "${context.cluster}" as well (a secret is per cluster)`)];
+      + `the kubelet of ${clusterName(context.cluster)} skips it and pulls anonymously`,
+      `create "${secret.name}" in namespace "${namespace}" of ${clusterName(context.cluster)} as well (a Secret exists per cluster)`)];
   });
+}
+
+function clusterName(cluster: string | undefined): string {
+  return cluster ? `cluster "${cluster}"` : 'the cluster of the top folder';
 }
 
 function isOfficialImage(image: ImageReference): boolean {

@@ -15,6 +15,8 @@ export interface Manifest {
   readonly object: KubeObject;
   /** Whether the file is meant for Git: not ignored by git (files outside a git work tree count as meant for Git). */
   readonly forGit: boolean;
+  /** The cluster, when the tree is laid out by cluster (`dist/<cluster>/…`): the folder under the cluster root. */
+  readonly cluster?: string;
 }
 
 /** Everything read from the given paths. */
@@ -26,7 +28,18 @@ export interface ManifestSet {
   readonly skippedTemplates: string[];
   /** YAML errors, as `yaml-invalid` findings. */
   readonly problems: Finding[];
+  /** The clusters found, sorted; empty when the tree is one cluster. */
+  readonly clusters?: string[];
 }
+
+/**
+ * How folders map to clusters:
+ * - `auto` (default): a directory given as a path is a cluster root when it is named `dist` (the layout the constructs
+ *   document: one cdk8s App per cluster with `outdir: 'dist/<cluster>'`), holds sub-folders and no manifest directly;
+ * - `folders`: every directory given is a cluster root: each of its sub-folders is one cluster;
+ * - `none`: everything is one cluster.
+ */
+export type ClusterLayout = 'auto' | 'folders' | 'none';
 
 /** Called while files are read: how many are done out of how many. */
 export type ProgressListener = (done: number, total: number) => void;
@@ -58,6 +71,8 @@ export interface LoadOptions {
    * @default false
    */
   readonly followSymlinks?: boolean;
+  /** @default 'auto' */
+  readonly clusters?: ClusterLayout;
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -83,18 +98,56 @@ export function loadManifests(paths: string[], options: LoadOptions): ManifestSe
     ...found.unreadable.map(directory => unreadableProblem(displayPath(directory, options.cwd), 'EACCES')),
   ];
   const skippedTemplates: string[] = [];
+  const roots = clusterRoots(paths, options.cwd, options.clusters ?? 'auto');
+  const clusters = new Set<string>();
   files.forEach((file, index) => {
     const shown = displayPath(file, options.cwd);
     const parsed = readManifestFile(file, shown, !ignored.has(file), limits);
+    const cluster = clusterOf(file, roots);
+    if (cluster !== undefined) {
+      clusters.add(cluster);
+    }
     // One by one: a spread of a huge array overflows the argument stack.
-    parsed.manifests.forEach(manifest => manifests.push(manifest));
+    parsed.manifests.forEach(manifest => manifests.push(cluster === undefined ? manifest : { ...manifest, cluster }));
     parsed.problems.forEach(problem => problems.push(problem));
     if (parsed.template) {
       skippedTemplates.push(shown);
     }
     options.onProgress?.(index + 1, files.length);
   });
-  return { manifests, fileCount: files.length, skippedTemplates, problems };
+  return { manifests, fileCount: files.length, skippedTemplates, problems, clusters: [...clusters].sort(compareText) };
+}
+
+// The real paths of the directories whose sub-folders are clusters.
+function clusterRoots(paths: string[], cwd: string, layout: ClusterLayout): string[] {
+  if (layout === 'none') {
+    return [];
+  }
+  return paths.map(given => path.resolve(cwd, given))
+    .filter(absolute => fs.statSync(absolute).isDirectory())
+    .filter(directory => layout === 'folders' || looksLikeClusterOutput(directory))
+    .map(directory => fs.realpathSync(directory));
+}
+
+function looksLikeClusterOutput(directory: string): boolean {
+  if (path.basename(directory) !== 'dist') {
+    return false;
+  }
+  const entries = fs.readdirSync(directory, { withFileTypes: true }).filter(entry => !entry.name.startsWith('.'));
+  return entries.some(entry => entry.isDirectory())
+    && !entries.some(entry => entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name).toLowerCase()));
+}
+
+// The first folder below a cluster root; files directly in a root belong to no cluster.
+function clusterOf(file: string, roots: string[]): string | undefined {
+  const real = realOrUndefined(file) ?? file;
+  for (const root of roots) {
+    if (isInside(real, root)) {
+      const parts = path.relative(root, real).split(path.sep);
+      return parts.length > 1 ? parts[0] : undefined;
+    }
+  }
+  return undefined;
 }
 
 function readManifestFile(file: string, shown: string, forGit: boolean, limits: InputLimits): ParsedFile {

@@ -53,6 +53,8 @@ export interface ScanSummary {
   readonly files: number;
   readonly objects: number;
   readonly skippedTemplates: string[];
+  /** The clusters (folders of a `dist/<cluster>/` layout); empty for one tree. */
+  readonly clusters?: string[];
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ function lintSummary(result: LintResult, scan: ScanSummary, style: Style): strin
   const extras = [
     ...(scan.skippedTemplates.length > 0 ? [`${scan.skippedTemplates.length} unrendered template${plural(scan.skippedTemplates.length)} skipped`] : []),
     ...(result.suppressed > 0 ? [`${result.suppressed} finding${plural(result.suppressed)} ignored`] : []),
+    ...((scan.clusters ?? []).length > 0 ? [`clusters ${scan.clusters!.map(cluster => `"${cluster}"`).join(', ')} checked one by one`] : []),
   ];
   const tail = extras.length > 0 ? `; ${extras.join(', ')}` : '';
   if (result.findings.length === 0) {
@@ -101,7 +104,8 @@ function plural(count: number): string {
 /**
  * `doctor lint --format json`, version 1:
  * `{version, command: "lint", files, objects, skippedTemplates[], summary: {errors, warnings, suppressed},
- * findings: [{rule, severity, file, line, object: {apiVersion, kind, namespace, name} | null, message, fix}]}`;
+ * findings: [{rule, severity, file, line, object: {apiVersion, kind, namespace, name} | null, message, fix}], clusters[]}`
+ * `clusters[]` is added for a dist/<cluster>/ layout only;
  * absent values are `null`.
  */
 export function renderLintJson(result: LintResult, scan: ScanSummary): string {
@@ -113,6 +117,8 @@ export function renderLintJson(result: LintResult, scan: ScanSummary): string {
     skippedTemplates: scan.skippedTemplates,
     summary: { errors: result.errors, warnings: result.warnings, suppressed: result.suppressed },
     findings: result.findings.map(findingJson),
+    // Added in issue 13, present only for a dist/<cluster>/ layout: the version 1 shape is otherwise unchanged.
+    ...((scan.clusters ?? []).length > 0 ? { clusters: scan.clusters } : {}),
   });
 }
 
@@ -141,7 +147,10 @@ function toJson(value: object): string {
 
 /** `doctor explain --format json`, version 1: `{version, command: "explain", ...ExplainReport}`. */
 export function renderExplainJson(report: ExplainReport): string {
-  return toJson({ version: JSON_FORMAT_VERSION, command: 'explain', ...report });
+  // Fields added after version 1 was published appear only when they say something, so the shape is unchanged otherwise.
+  const pullSecrets = report.pullSecrets.map(({ keysFromSplit, ...secret }) => (keysFromSplit ? { ...secret, keysFromSplit } : secret));
+  const { cluster, ...rest } = report;
+  return toJson({ version: JSON_FORMAT_VERSION, command: 'explain', ...rest, pullSecrets, ...(cluster !== undefined ? { cluster } : {}) });
 }
 
 /** `doctor explain` as text. */
@@ -149,7 +158,7 @@ export function renderExplainText(unsafe: ExplainReport, style: Style): string {
   const report = printableDeep(unsafe);
   const lines = [
     `${style.bold('Image')}         ${report.image} (the kubelet looks up "${report.repository}")`,
-    `${style.bold('Namespace')}     ${report.namespace}`,
+    `${style.bold('Namespace')}     ${report.namespace}${report.cluster !== undefined ? ` (cluster "${report.cluster}")` : ''}`,
     `${style.bold('Pull secrets')}  ${originText(report)}`,
     ...report.pullSecrets.flatMap((secret, index) => pullSecretLines(secret, index)),
     `${style.bold('Kubelet order')}${report.credentials.length === 0 ? ' no credential matches' : ''}`,

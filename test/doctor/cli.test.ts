@@ -152,7 +152,7 @@ describe('doctor explain', () => {
       'pullSecretsFrom', 'pullSecrets', 'credentials', 'verdict', 'summary', 'nearestMiss', 'unattachedMatches']);
     expect(report).toMatchObject({ version: 1, command: 'explain', repository: 'docker.io/library/nginx', pullSecretsFrom: 'service-account', verdict: 'not-covered' });
     expect(Object.keys(report.nearestMiss)).toEqual(['key', 'pattern', 'reason', 'sameRegistry', 'explanation', 'fix']);
-    expect(Object.keys(report.pullSecrets[0])).toEqual(['name', 'status', 'registries', 'basis', 'problem', 'sources', 'dataFrom', 'notes', 'keysFromSplit']);
+    expect(Object.keys(report.pullSecrets[0])).toEqual(['name', 'status', 'registries', 'basis', 'problem', 'sources', 'dataFrom', 'notes']);
   });
 
   test.each([

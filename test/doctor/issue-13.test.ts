@@ -1,7 +1,9 @@
-import { inventoryOf, load } from './helpers';
+import { inventoryOf, load, ROOT } from './helpers';
+import { CliIo, main } from '../../src/cli/main';
 import { explainPull } from '../../src/doctor/explain';
 import { describeRef } from '../../src/doctor/kube-object';
 import { lintManifests } from '../../src/doctor/lint';
+import { loadManifests } from '../../src/doctor/manifests';
 import { patternFor, repairedPattern } from '../../src/doctor/pattern-advice';
 import { releasePushTargets, uncoveredPushTargets } from '../../src/doctor/push-coverage';
 import { renderExplainText, styleFor } from '../../src/doctor/render';
@@ -98,13 +100,15 @@ describe('item 4: the registries annotation is not trusted when split at commas'
 
   test('the payload\'s own keys win over the annotation', () => {
     const report = explain('templated-pull', 'docker.io/someone/else:1');
-    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme,docker.io'], keysFromSplit: false });
+    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme,docker.io'] });
+    expect(report.pullSecrets[0].keysFromSplit).toBeUndefined();
     expect(report.verdict).toBe('not-covered');
   });
 
   test('a JSON array annotation gives exact keys, and a match is proof', () => {
     const report = explain('exact-pull', 'docker.io/someone/else:1');
-    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme', 'docker.io'], keysFromSplit: false });
+    expect(report.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme', 'docker.io'] });
+    expect(report.pullSecrets[0].keysFromSplit).toBeUndefined();
     expect(report.verdict).toBe('covered');
   });
 
@@ -146,5 +150,65 @@ describe('item 5: advice follows from the manifests', () => {
     };
     expect(repairedPattern('(dp-.*', compiles)).toBe('dp-.*');
     expect(repairedPattern('shop-[', compiles)).toBe('shop-');
+  });
+});
+
+describe('item 6: folders are clusters', () => {
+  const DIST = `${CASES}/06-clusters/dist`;
+
+  function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = { stdout: { write: text => (stdout += text) }, stderr: { write: text => (stderr += text) }, env: {}, cwd: ROOT, now: () => 0 };
+    const code = main(['doctor', ...args, '--quiet'], io);
+    return { code, stdout, stderr };
+  }
+
+  test('dist/<cluster>/ is detected: each cluster is checked on its own, and a secret of another cluster is named as such', () => {
+    const set = load(DIST);
+    expect(set.clusters).toEqual(['prod', 'stage']);
+    const findings = lintManifests(set, inventoryOf(set), { ignore: [] }).findings;
+    expect(findings.map(finding => `${finding.file.slice(DIST.length + 1)} ${describeRef(finding.object!)} ${finding.rule}`)).toEqual([
+      'stage/workloads.yaml Job billing/invoice-run pull-secret-other-namespace',
+    ]);
+    expect(findings[0].message).toContain('which exists only in another cluster (namespace "billing" of cluster "prod")');
+    expect(findings[0].fix).toContain('of cluster "stage"');
+  });
+
+  test('--clusters none reads one cluster: the stage Job then seems to find prod\'s regcred', () => {
+    const result = JSON.parse(cli('lint', '--format', 'json', '--clusters', 'none', DIST).stdout);
+    expect(result.findings).toEqual([]);
+    expect(result.clusters).toBeUndefined();
+    expect(JSON.parse(cli('lint', '--format', 'json', DIST).stdout).clusters).toEqual(['prod', 'stage']);
+  });
+
+  test('explain stays within the cluster: no candidates from another cluster, no "2 objects make this Secret"', () => {
+    const stage = JSON.parse(cli('explain', '--format', 'json', '--cluster', 'stage', '--image', 'ghcr.io/acme/storefront:1.0', '--namespace', 'shop',
+      '--pod-pull-secret', 'shop-pull', DIST).stdout);
+    expect(stage).toMatchObject({ cluster: 'stage', verdict: 'not-covered', unattachedMatches: [] });
+    expect(stage.pullSecrets[0]).toMatchObject({ registries: ['ghcr.io/acme-stage/'], notes: [] });
+    const oneTree = JSON.parse(cli('explain', '--format', 'json', '--clusters', 'none', '--image', 'ghcr.io/acme/storefront:1.0', '--namespace', 'shop',
+      '--pod-pull-secret', 'shop-pull', DIST).stdout);
+    expect(oneTree.pullSecrets[0].notes[0]).toContain('2 objects make this Secret');
+    // A pod without pull secrets: prod's shop-pull is no candidate for a stage pod.
+    const bare = ['explain', '--format', 'json', '--image', 'ghcr.io/acme/storefront:1.0', '--namespace', 'shop'];
+    expect(JSON.parse(cli(...bare, '--cluster', 'stage', DIST).stdout).unattachedMatches).toEqual([]);
+    expect(JSON.parse(cli(...bare, '--clusters', 'none', DIST).stdout).unattachedMatches.map((match: any) => match.file))
+      .toEqual([`${DIST}/prod/pull-secrets.yaml`]);
+  });
+
+  test('explain asks which cluster when there are several', () => {
+    const result = cli('explain', '--image', 'nginx', '--namespace', 'shop', DIST);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pass one of --cluster prod, --cluster stage');
+    expect(cli('explain', '--cluster', 'stage', '--image', 'ghcr.io/acme-stage/web:1', '--namespace', 'shop', '--pod-pull-secret', 'shop-pull', DIST).stdout)
+      .toContain('Namespace     shop (cluster "stage")');
+  });
+
+  test('--clusters folders makes any directory a cluster root', () => {
+    const set = loadManifests([`${CASES}/06-clusters/dist`], { cwd: ROOT, clusters: 'folders' });
+    expect(set.clusters).toEqual(['prod', 'stage']);
+    expect(loadManifests([`${CASES}/06-clusters`], { cwd: ROOT }).clusters).toEqual([]);
+    expect(loadManifests([`${CASES}/06-clusters`], { cwd: ROOT, clusters: 'folders' }).clusters).toEqual(['dist']);
   });
 });
