@@ -75,7 +75,9 @@ function clusterContexts(set: ManifestSet, inventory: Inventory): LintContext[] 
     return [{ inventory, imageHosts: imageHostsOf(set.manifests), manifests: set.manifests }];
   }
   const groups = manifestsByCluster(set.manifests);
-  const inventories = [...groups].map(([cluster, manifests]) => ({ cluster, manifests, inventory: new Inventory(manifests, { defaultNamespace: inventory.defaultNamespace }) }));
+  const inventories = [...groups].map(([cluster, manifests]) => ({
+    cluster, manifests, inventory: new Inventory(manifests, { defaultNamespace: inventory.defaultNamespace }),
+  }));
   return inventories.map(({ cluster, manifests, inventory: own }) => ({
     inventory: own,
     imageHosts: imageHostsOf(manifests),
