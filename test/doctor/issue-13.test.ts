@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { inventoryOf, load, ROOT } from './helpers';
 import { CliIo, main } from '../../src/cli/main';
 import { explainPull } from '../../src/doctor/explain';
+import { RULES } from '../../src/doctor/findings';
 import { describeRef } from '../../src/doctor/kube-object';
 import { lintManifests } from '../../src/doctor/lint';
 import { loadManifests } from '../../src/doctor/manifests';
@@ -210,5 +213,18 @@ describe('item 6: folders are clusters', () => {
     expect(set.clusters).toEqual(['prod', 'stage']);
     expect(loadManifests([`${CASES}/06-clusters`], { cwd: ROOT }).clusters).toEqual([]);
     expect(loadManifests([`${CASES}/06-clusters`], { cwd: ROOT, clusters: 'folders' }).clusters).toEqual(['dist']);
+  });
+});
+
+describe('docs/doctor.md', () => {
+  test('lists every rule with an example', () => {
+    const docs = fs.readFileSync(path.join(ROOT, 'docs', 'doctor.md'), 'utf8');
+    const rows = docs.split('\n').filter(line => /^\| `[a-z0-9-]+` \|/.test(line));
+    const documented = rows.map(line => /^\| `([a-z0-9-]+)`/.exec(line)![1]);
+    expect(documented.filter(id => RULES.some(rule => rule.id === id) === false)).toEqual([]);
+    expect(RULES.map(rule => rule.id).filter(id => !documented.includes(id))).toEqual([]);
+    for (const row of rows) {
+      expect(row.split('|')[3].trim().length).toBeGreaterThan(10);
+    }
   });
 });
