@@ -95,7 +95,7 @@ export function loadManifests(paths: string[], options: LoadOptions): ManifestSe
   const manifests: Manifest[] = [];
   const problems: Finding[] = [
     ...found.skippedLinks.map(link => skippedLinkProblem(displayPath(link, options.cwd))),
-    ...found.unreadable.map(directory => unreadableProblem(displayPath(directory, options.cwd), 'EACCES')),
+    ...found.unreadable.map(({ directory, code }) => unreadableProblem(displayPath(directory, options.cwd), code)),
   ];
   const skippedTemplates: string[] = [];
   const roots = clusterRoots(paths, options.cwd, options.clusters ?? 'auto');
@@ -193,14 +193,19 @@ interface ManifestTree {
   readonly files: string[];
   /** Symbolic links that lead out of the walked directory and were not followed. */
   readonly skippedLinks: string[];
-  /** Directories that could not be listed. */
-  readonly unreadable: string[];
+  /** Directories that could not be listed, with the error code. */
+  readonly unreadable: Unreadable[];
+}
+
+interface Unreadable {
+  readonly directory: string;
+  readonly code?: string;
 }
 
 function findManifestTree(paths: string[], cwd: string, followSymlinks: boolean): ManifestTree {
   const files = new Set<string>();
   const skippedLinks: string[] = [];
-  const unreadable: string[] = [];
+  const unreadable: Unreadable[] = [];
   const visitedDirectories = new Set<string>();
   for (const given of paths) {
     const absolute = path.resolve(cwd, given);
@@ -220,7 +225,7 @@ function findManifestTree(paths: string[], cwd: string, followSymlinks: boolean)
     }
   }
   const sorted = (list: string[]) => [...new Set(list)].sort(compareText);
-  return { files: sorted([...files]), skippedLinks: sorted(skippedLinks), unreadable: sorted(unreadable) };
+  return { files: sorted([...files]), skippedLinks: sorted(skippedLinks), unreadable: unreadable.sort((a, b) => compareText(a.directory, b.directory)) };
 }
 
 interface Walk {
@@ -229,7 +234,7 @@ interface Walk {
   readonly followSymlinks: boolean;
   readonly files: Set<string>;
   readonly skippedLinks: string[];
-  readonly unreadable: string[];
+  readonly unreadable: Unreadable[];
   readonly visited: Set<string>;
 }
 
@@ -242,8 +247,8 @@ function walkDirectory(directory: string, walk: Walk): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(directory, { withFileTypes: true });
-  } catch {
-    walk.unreadable.push(directory);
+  } catch (e) {
+    walk.unreadable.push({ directory, code: (e as NodeJS.ErrnoException).code });
     return;
   }
   for (const entry of entries) {
