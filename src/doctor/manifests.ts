@@ -225,7 +225,8 @@ function findManifestTree(paths: string[], cwd: string, followSymlinks: boolean)
     }
   }
   const sorted = (list: string[]) => [...new Set(list)].sort(compareText);
-  return { files: sorted([...files]), skippedLinks: sorted(skippedLinks), unreadable: unreadable.sort((a, b) => compareText(a.directory, b.directory)) };
+  const byDirectory = (a: Unreadable, b: Unreadable) => compareText(a.directory, b.directory);
+  return { files: sorted([...files]), skippedLinks: sorted(skippedLinks), unreadable: unreadable.sort(byDirectory) };
 }
 
 interface Walk {
