@@ -105,7 +105,7 @@ export function explainPull(inventory: Inventory, image: string, context: PodCon
     serviceAccount: context.serviceAccount,
     serviceAccountFound: resolution.serviceAccount !== undefined,
     pullSecretsFrom: resolution.origin,
-    pullSecrets: resolution.secrets.map(secret => reportSecret(inventory, secret.name, secret.sources)),
+    pullSecrets: resolution.secrets.map(secret => reportSecret(inventory, secret.name, secret.sources, context.namespace)),
     credentials,
     verdict,
     summary: summaryOf(verdict, credentials, resolution, reference, miss),
@@ -160,7 +160,7 @@ function summaryOf(
   return `no pull secret key matches "${image.name}", so the kubelet pulls it anonymously or with the node's credentials${nearest}`;
 }
 
-function reportSecret(inventory: Inventory, name: string, sources: SecretSource[]): PullSecretReport {
+function reportSecret(inventory: Inventory, name: string, sources: SecretSource[], namespace: string): PullSecretReport {
   const resolved = sources.length > 0 ? inventory.payloadOf(sources[0]) : undefined;
   const notes = [
     ...(sources.length > 1 ? [`${sources.length} objects make this Secret; the first one listed is assumed, and controllers decide which data wins`] : []),
@@ -173,7 +173,7 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
       registries: [],
       sources: [],
       notes,
-      problem: 'no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret',
+      problem: `no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret${elsewhereHint(inventory, name, namespace)}`,
     };
   }
   const payload = resolved.payload;
@@ -188,6 +188,14 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
     notes,
     keysFromSplit: payload.keysFromSplit === true ? true : undefined,
   };
+}
+
+// Pods read pull secrets from their own namespace only: say where the Secret is and how to get it here.
+function elsewhereHint(inventory: Inventory, name: string, namespace: string): string {
+  const others = inventory.producers.filter(producer => producer.name === name && producer.namespace !== namespace);
+  const where = [...new Set(others.map(producer => producer.namespace))].sort();
+  return where.length === 0 ? ''
+    : `; it exists in namespace ${where.map(each => `"${each}"`).join(', ')}: replicate it into "${namespace}" (e.g. replicator.v1.mittwald.de/replicate-to: "${namespace}" on the source), or create it there`;
 }
 
 const COPY_KINDS: { [backend: string]: string } = { 'mittwald': 'mittwald-push', 'reflector': 'reflector-auto', 'external-secrets': 'cluster-external-secret' };

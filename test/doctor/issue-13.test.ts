@@ -59,6 +59,11 @@ describe('item 2: a pull secret that exists only in another namespace', () => {
     expect(findings[0].fix).toContain('replicate it from "shared"');
     expect(findings[0].fix).toContain('replicator.v1.mittwald.de/replicate-to: "billing"');
     expect(findings[0].fix).toContain('or create it in "billing"');
+
+    const report = explainPull(inventoryOf(load(`${CASES}/02-pull-secret-other-namespace`)), 'registry.example.com/billing/invoices:2.1',
+      { namespace: 'billing', serviceAccount: 'default', podPullSecrets: ['regcred'] });
+    expect(report.pullSecrets[0]).toMatchObject({ status: 'missing' });
+    expect(report.pullSecrets[0].problem).toContain('it exists in namespace "shared": replicate it into "billing"');
   });
 });
 
