@@ -4,8 +4,8 @@ import { explainPull } from '../doctor/explain';
 import { isRuleId, RULES } from '../doctor/findings';
 import { Inventory } from '../doctor/inventory';
 import { lintManifests } from '../doctor/lint';
-import { loadManifests, ManifestSet } from '../doctor/manifests';
-import { renderExplainJson, renderExplainText, renderLintJson, renderLintText, renderRules, styleFor } from '../doctor/render';
+import { DEFAULT_LIMITS, loadManifests, ManifestSet } from '../doctor/manifests';
+import { printable, renderExplainJson, renderExplainText, renderLintJson, renderLintText, renderRules, styleFor } from '../doctor/render';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 
@@ -43,6 +43,7 @@ Commands:
       --namespace NS              the pod's namespace (required)
       --service-account SA        the pod's service account (default: default)
       --pod-pull-secret NAME      the pod's own imagePullSecrets, in order (repeatable)
+      --cluster NAME              with a dist/<cluster>/ layout: the cluster of the pod (required when there are several)
   rules               List the lint rules.
 
 Options:
@@ -51,6 +52,12 @@ Options:
   --ignore RULE[,RULE]        lint: skip these rules (repeatable); objects can also carry the annotation
                               cdk8s-registries/doctor-ignore: "RULE,RULE"
   --strict                    lint: warnings fail too
+  --max-file-size MIB         files larger than this are reported (input-limit), not read (default: 16)
+  --follow-symlinks           follow symbolic links that lead out of the directories given (default: stay inside)
+  --clusters auto|folders|none
+                              folders as clusters: "folders" makes each sub-folder of a directory given one cluster,
+                              "auto" (default) does so for a directory named dist/ that holds only folders, "none" never;
+                              lint and explain then reason within one cluster
   --quiet                     no progress or timing on stderr
   -h, --help                  this help
 
@@ -62,6 +69,10 @@ const OPTIONS = {
   'default-namespace': { type: 'string' },
   'ignore': { type: 'string', multiple: true },
   'strict': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
+  'follow-symlinks': { type: 'boolean' },
+  'clusters': { type: 'string' },
+  'cluster': { type: 'string' },
   'quiet': { type: 'boolean' },
   'image': { type: 'string' },
   'namespace': { type: 'string' },
@@ -94,7 +105,7 @@ export function main(argv: string[], io: CliIo = PROCESS_IO): number {
     return run(argv, io);
   } catch (e) {
     const message = e instanceof ValidationError || isArgumentError(e) ? (e as Error).message : `unexpected failure: ${(e as Error).message}`;
-    io.stderr.write(`cdk8s-registries doctor: ${message}\n`);
+    io.stderr.write(`cdk8s-registries doctor: ${printable(message)}\n`);
     return EXIT_USAGE;
   }
 }
@@ -137,7 +148,7 @@ function lint(paths: string[], values: Values, format: string, io: CliIo): numbe
   const started = io.now();
   const result = lintManifests(set, inventory, { ignore });
   reportTiming(io, values, `checked ${set.manifests.length} objects in ${seconds(io.now() - started)}`);
-  const scan = { files: set.fileCount, objects: set.manifests.length, skippedTemplates: set.skippedTemplates };
+  const scan = { files: set.fileCount, objects: set.manifests.length, skippedTemplates: set.skippedTemplates, clusters: set.clusters };
   io.stdout.write(format === 'json' ? renderLintJson(result, scan) : renderLintText(result, scan, styleFor(useColor(io))));
   const failed = result.errors > 0 || (values.strict === true && result.warnings > 0);
   return failed ? EXIT_FINDINGS : EXIT_OK;
@@ -151,10 +162,32 @@ function explain(paths: string[], values: Values, format: string, io: CliIo): nu
   KubernetesNames.validateDns1123Label(namespace, '--namespace');
   KubernetesNames.validateDns1123Subdomain(serviceAccount, '--service-account');
   podPullSecrets.forEach(name => KubernetesNames.validateDns1123Subdomain(name, '--pod-pull-secret'));
-  const { inventory } = read(paths, values, io);
-  const report = explainPull(inventory, image, { namespace, serviceAccount, podPullSecrets });
+  const { set, inventory } = read(paths, values, io);
+  const cluster = chosenCluster(set, values.cluster);
+  const clusterInventory = cluster === undefined ? inventory
+    : new Inventory(set.manifests.filter(manifest => (manifest.cluster ?? '') === cluster), { defaultNamespace: inventory.defaultNamespace });
+  const report = explainPull(clusterInventory, image, { namespace, serviceAccount, podPullSecrets }, cluster);
   io.stdout.write(format === 'json' ? renderExplainJson(report) : renderExplainText(report, styleFor(useColor(io))));
   return report.verdict === 'covered' ? EXIT_OK : EXIT_FINDINGS;
+}
+
+// With a cluster layout the pod's cluster must be named (candidates and copies are per cluster), unless there is one.
+function chosenCluster(set: ManifestSet, given: string | undefined): string | undefined {
+  const clusters = set.clusters ?? [];
+  if (clusters.length === 0) {
+    if (given !== undefined) {
+      throw usageError('--cluster', given, 'was given, but the manifests are not laid out by cluster', 'leave out --cluster, or pass --clusters folders to read sub-folders as clusters');
+    }
+    return undefined;
+  }
+  if (given === undefined && clusters.length === 1) {
+    return clusters[0];
+  }
+  if (given === undefined || !clusters.includes(given)) {
+    throw usageError('--cluster', given, given === undefined ? 'is required: the manifests hold several clusters' : 'is not one of the clusters found',
+      `pass one of ${clusters.map(cluster => `--cluster ${cluster}`).join(', ')}`);
+  }
+  return given;
 }
 
 function required(value: string | undefined, option: string, fix: string): string {
@@ -169,11 +202,27 @@ function read(paths: string[], values: Values, io: CliIo): { set: ManifestSet; i
   const progress = progressReporter(io, values);
   const defaultNamespace = values['default-namespace'] || 'default';
   KubernetesNames.validateDns1123Label(defaultNamespace, '--default-namespace');
-  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update });
+  const limits = { ...DEFAULT_LIMITS, maxFileBytes: maxFileBytes(values['max-file-size']) };
+  const clusters = values.clusters ?? 'auto';
+  if (clusters !== 'auto' && clusters !== 'folders' && clusters !== 'none') {
+    throw usageError('--clusters', clusters, 'must be "auto", "folders" or "none"', 'pass e.g. --clusters folders for a dist/<cluster>/ layout');
+  }
+  const set = loadManifests(paths, { cwd: io.cwd, onProgress: progress.update, limits, followSymlinks: values['follow-symlinks'] === true, clusters });
   progress.done();
   const inventory = new Inventory(set.manifests, { defaultNamespace });
   reportTiming(io, values, `read ${set.fileCount} files (${set.manifests.length} objects) in ${seconds(io.now() - started)}`);
   return { set, inventory };
+}
+
+function maxFileBytes(value: string | undefined): number {
+  if (value === undefined) {
+    return DEFAULT_LIMITS.maxFileBytes;
+  }
+  const mebibytes = Number(value);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || !(mebibytes > 0) || mebibytes > 4096) {
+    throw usageError('--max-file-size', value, 'must be a size in MiB between 0 and 4096', 'pass e.g. --max-file-size 64');
+  }
+  return Math.floor(mebibytes * 1024 * 1024);
 }
 
 const PROGRESS_INTERVAL_MS = 200;

@@ -1,9 +1,9 @@
-import { PURPOSE_LABEL, RegistryPurpose } from '../registry-secret';
 import { Inventory, SecretProducer, SecretSource } from './inventory';
 import { describeRef, labelsOf, ObjectRef, refOf } from './kube-object';
 import { NearMiss, nearestMiss } from './near-miss';
 import { PayloadStatus } from './payload';
 import { allKeysKnown, configOf, CredentialMatch, matchImage, PodContext, PullResolution, PullSecretOrigin, resolvePull } from './pull-resolution';
+import { PURPOSE_LABEL, PURPOSE_PUSH, REGISTRIES_ANNOTATION } from '../constants';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
 
@@ -34,6 +34,11 @@ export interface PullSecretReport {
   readonly basis?: string;
   /** Why the data is not (fully) known or usable. */
   readonly problem?: string;
+  /**
+   * Set (true) when the keys come from splitting the registries annotation at commas (several entries), so a match is
+   * not proof; absent otherwise (the JSON shows the field only then).
+   */
+  readonly keysFromSplit?: boolean;
   readonly sources: SourceReport[];
   /** For copies and pull-replication targets: the object the data comes from. */
   readonly dataFrom?: SourceReport;
@@ -47,6 +52,11 @@ export interface UnattachedMatch {
   readonly key: string;
   /** Whether it lives in the pod's namespace (attach it) or elsewhere (replicate it, then attach it). */
   readonly inNamespace: boolean;
+  /**
+   * When it lives elsewhere but a replication rule already copies it into the pod's namespace: that rule, e.g.
+   * `mittwald replicate-to "dp-.*"`. The copy has the same name, so attaching the name is all that is missing.
+   */
+  readonly replicatedBy?: string;
 }
 
 /** `covered`: a credential matches; `not-covered`: none does; `unknown`: it depends on data the manifests do not show. */
@@ -72,6 +82,8 @@ export interface ExplainReport {
   readonly nearestMiss?: NearMiss;
   /** Secrets elsewhere in the manifests that would match. */
   readonly unattachedMatches: UnattachedMatch[];
+  /** The cluster explained, when the tree is laid out by cluster (`--cluster`). */
+  readonly cluster?: string;
 }
 
 /**
@@ -79,7 +91,7 @@ export interface ExplainReport {
  *
  * @throws ValidationError when the image is not a valid reference
  */
-export function explainPull(inventory: Inventory, image: string, context: PodContext): ExplainReport {
+export function explainPull(inventory: Inventory, image: string, context: PodContext, cluster?: string): ExplainReport {
   const reference = ImageReference.parse(image);
   const resolution = resolvePull(inventory, context);
   const credentials = matchImage(resolution, image);
@@ -93,19 +105,22 @@ export function explainPull(inventory: Inventory, image: string, context: PodCon
     serviceAccount: context.serviceAccount,
     serviceAccountFound: resolution.serviceAccount !== undefined,
     pullSecretsFrom: resolution.origin,
-    pullSecrets: resolution.secrets.map(secret => reportSecret(inventory, secret.name, secret.sources)),
+    pullSecrets: resolution.secrets.map(secret => reportSecret(inventory, secret.name, secret.sources, context.namespace)),
     credentials,
     verdict,
     summary: summaryOf(verdict, credentials, resolution, reference, miss),
     nearestMiss: miss,
     unattachedMatches: verdict === 'covered' ? [] : unattachedMatches(inventory, image, resolution),
+    cluster,
   };
 }
 
 // A match counts only from a Secret that surely exists in the namespace; a pod without pull secrets pulls anonymously
 // only if its service account (when not in the manifests) has none either.
 function verdictOf(credentials: CredentialMatch[], resolution: PullResolution): Verdict {
-  const certain = new Set(resolution.secrets.filter(secret => secret.sources[0]?.reach === 'yes').map(secret => secret.name));
+  const certain = new Set(resolution.secrets
+    .filter(secret => secret.sources[0]?.reach === 'yes' && secret.resolved?.payload.keysFromSplit !== true)
+    .map(secret => secret.name));
   if (credentials.some(credential => certain.has(credential.secret))) {
     return 'covered';
   }
@@ -125,6 +140,11 @@ function summaryOf(
     const keyOnly = first.keyOnly ? ' (the key is known, the credential itself is not in the manifests)' : '';
     return `the kubelet first tries the credential of "${first.secret}" for key "${first.key}"${how}${more}${keyOnly}`;
   }
+  const split = credentials.find(credential => resolution.secrets.find(secret => secret.name === credential.secret)?.resolved?.payload.keysFromSplit);
+  if (split !== undefined) {
+    return `"${split.secret}" matches with "${split.key}", but that key comes from splitting the ${REGISTRIES_ANNOTATION} annotation at commas, `
+      + 'and a key containing "," would be cut into such pieces; the Secret\'s payload is not in the manifests to confirm it';
+  }
   if (credentials.length > 0) {
     return `"${credentials[0].secret}" has a matching key "${credentials[0].key}", but the Secret reaches the namespace only if the namespace has the labels its replication selects, and no Namespace object in the manifests tells`;
   }
@@ -140,7 +160,7 @@ function summaryOf(
   return `no pull secret key matches "${image.name}", so the kubelet pulls it anonymously or with the node's credentials${nearest}`;
 }
 
-function reportSecret(inventory: Inventory, name: string, sources: SecretSource[]): PullSecretReport {
+function reportSecret(inventory: Inventory, name: string, sources: SecretSource[], namespace: string): PullSecretReport {
   const resolved = sources.length > 0 ? inventory.payloadOf(sources[0]) : undefined;
   const notes = [
     ...(sources.length > 1 ? [`${sources.length} objects make this Secret; the first one listed is assumed, and controllers decide which data wins`] : []),
@@ -153,7 +173,7 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
       registries: [],
       sources: [],
       notes,
-      problem: 'no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret',
+      problem: `no object in the scanned manifests makes this Secret in the namespace; the kubelet skips a missing pull secret${elsewhereHint(inventory, name, namespace)}`,
     };
   }
   const payload = resolved.payload;
@@ -166,7 +186,16 @@ function reportSecret(inventory: Inventory, name: string, sources: SecretSource[
     sources: sources.map(sourceReport),
     dataFrom: resolved.dataFrom ? producerReport(resolved.dataFrom, 'secret', 'yes') : undefined,
     notes,
+    keysFromSplit: payload.keysFromSplit === true ? true : undefined,
   };
+}
+
+// Pods read pull secrets from their own namespace only: say where the Secret is and how to get it here.
+function elsewhereHint(inventory: Inventory, name: string, namespace: string): string {
+  const others = inventory.producers.filter(producer => producer.name === name && producer.namespace !== namespace);
+  const where = [...new Set(others.map(producer => producer.namespace))].sort();
+  return where.length === 0 ? ''
+    : `; it exists in namespace ${where.map(each => `"${each}"`).join(', ')}: replicate it into "${namespace}" (e.g. replicator.v1.mittwald.de/replicate-to: "${namespace}" on the source), or create it there`;
 }
 
 const COPY_KINDS: { [backend: string]: string } = { 'mittwald': 'mittwald-push', 'reflector': 'reflector-auto', 'external-secrets': 'cluster-external-secret' };
@@ -198,7 +227,7 @@ function unattachedMatches(inventory: Inventory, image: string, resolution: Pull
     if (inNamespace && attached.has(producer.name)) {
       continue;
     }
-    if (labelsOf(producer.manifest.object)[PURPOSE_LABEL] === RegistryPurpose.PUSH) {
+    if (labelsOf(producer.manifest.object)[PURPOSE_LABEL] === PURPOSE_PUSH) {
       continue;
     }
     const resolved = inventory.payloadOf({ producer, reach: 'yes' });
@@ -207,7 +236,10 @@ function unattachedMatches(inventory: Inventory, image: string, resolution: Pull
     }
     const match = new KubeletKeyring([configOf(resolved)]).lookup(image)[0];
     if (match !== undefined) {
-      matches.push({ secret: refOf(producer.manifest.object), file: producer.manifest.file, key: match, inNamespace });
+      const copiedBy = inNamespace ? undefined : inventory.replicationRulesOf(producer)
+        .find(rule => rule.reach(inventory.namespaceView(resolution.context.namespace), producer.namespace) === 'yes');
+      const secret = refOf(producer.manifest.object);
+      matches.push({ secret, file: producer.manifest.file, key: match, inNamespace, replicatedBy: copiedBy?.description });
     }
   }
   return matches;

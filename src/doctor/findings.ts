@@ -30,8 +30,10 @@ export interface RuleInfo {
 
 /** Every rule `doctor lint` runs, grouped by topic. Rule ids are stable: CI configurations name them. */
 export const RULES: RuleInfo[] = [
+  { id: 'input-limit', severity: 'error', summary: 'A file or document over a safety limit (file size, document count, YAML alias expansion, nesting depth) was not read; the rest of the tree was.' },
+  { id: 'input-skipped', severity: 'error|warning', summary: 'A file that cannot be read (error), or a symbolic link out of the tree that was not followed (warning).' },
   { id: 'yaml-invalid', severity: 'error', summary: 'A YAML document does not parse (kubectl and Argo CD reject it); unrendered Helm templates are skipped instead.' },
-  { id: 'plaintext-credentials', severity: 'error', summary: 'A Secret holds registry credentials in data/stringData in a file meant for Git (not ignored by git).' },
+  { id: 'plaintext-credentials', severity: 'error', summary: 'Credentials in plain text in a file meant for Git (not ignored by git): a Secret\'s data/stringData, a DataPlane\'s kubernetesCluster.credentials, or literal values in a SealedSecret or ExternalSecret template.' },
   { id: 'dockerconfigjson-invalid', severity: 'error', summary: 'A .dockerconfigjson/.dockercfg payload is not base64, not JSON, or not a docker config the kubelet can use.' },
   { id: 'dockerconfigjson-missing-auth', severity: 'warning', summary: 'An auths entry has username/password but no "auth"; the kubelet copes, Argo CD Image Updater and some tools do not.' },
   { id: 'dockerconfigjson-credential-helper', severity: 'warning', summary: 'credsStore/credHelpers in a pull secret: the kubelet never runs credential helpers.' },
@@ -41,6 +43,7 @@ export const RULES: RuleInfo[] = [
   { id: 'image-invalid-reference', severity: 'error', summary: 'A container image is not a valid reference (the kubelet reports InvalidImageName).' },
   { id: 'image-not-covered', severity: 'error|warning', summary: 'A workload attaches pull secrets with known payloads and none covers an image: error when a key names the same registry (near miss), warning for private-by-construction registries.' },
   { id: 'pull-secret-unusable', severity: 'error', summary: 'A pod or service account lists a pull secret of a type the kubelet ignores (only kubernetes.io/dockerconfigjson and kubernetes.io/dockercfg count).' },
+  { id: 'pull-secret-other-namespace', severity: 'error', summary: 'A pod presents a pull secret that exists only in another namespace (or another cluster); pods read pull secrets from their own namespace only.' },
   { id: 'replicator-pattern', severity: 'error|warning', summary: 'A mittwald replicate-to pattern that is a glob, invalid RE2, space-separated, split at a comma, or escapes its anchors.' },
   { id: 'reflector-pattern', severity: 'error|warning', summary: 'An emberstack reflector namespace pattern that is a glob, invalid, space-separated or split at a comma.' },
   { id: 'replication-selector-invalid', severity: 'error', summary: 'A replication label selector (replicate-to-matching, reflector selectors, ClusterExternalSecret selectors) does not parse.' },
@@ -54,6 +57,7 @@ export const RULES: RuleInfo[] = [
   { id: 'openchoreo-push-secret-namespace', severity: 'error', summary: 'A DataPlane push secret that exists only outside the build namespace choreo-ci-<organization>.' },
   { id: 'konflux-ocistorage-misplaced', severity: 'error', summary: 'ReleasePlanAdmission ociStorage at spec or spec.pipeline instead of spec.pipeline.pipelineRef (pruned silently).' },
   { id: 'konflux-serviceaccountname-misplaced', severity: 'error', summary: 'ReleasePlanAdmission serviceAccountName at spec instead of spec.pipeline (pruned silently).' },
+  { id: 'konflux-push-not-covered', severity: 'error', summary: 'A ReleasePlanAdmission pushes to ociStorage or a mapped repository that no push secret of its release service account covers (kubelet key matching).' },
   { id: 'konflux-operator-account-pull-secrets', severity: 'warning', summary: 'imagePullSecrets declared on an operator-owned build-pipeline-* service account (an atomic list the controllers also write).' },
   { id: 'konflux-push-secret-as-pull-secret', severity: 'error', summary: 'A push secret linked through imagePullSecrets but not secrets; Tekton reads only secrets.' },
   { id: 'eso-api-version', severity: 'error', summary: 'external-secrets.io/v1beta1, which External Secrets Operator stopped serving in v0.17.0.' },

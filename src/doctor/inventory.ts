@@ -84,7 +84,8 @@ export class Inventory {
   private readonly namespaces = new Map<string, Manifest>();
   private readonly clusterExternalSecrets: Array<{ manifest: Manifest; rule: ReplicationRule }> = [];
   private readonly payloads = new Map<SecretProducer, ResolvedPayload>();
-  private readonly defaultNamespace: string;
+  /** The namespace of namespaced objects whose manifest names none. */
+  public readonly defaultNamespace: string;
 
   constructor(manifests: Manifest[], options: InventoryOptions) {
     this.defaultNamespace = options.defaultNamespace;

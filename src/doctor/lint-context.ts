@@ -8,6 +8,12 @@ export interface LintContext {
   readonly inventory: Inventory;
   /** The registry hosts (with port) that container images in the manifests are written with. */
   readonly imageHosts: Set<string>;
+  /** Every manifest of the cluster being checked. */
+  readonly manifests?: Manifest[];
+  /** The cluster being checked, when the tree is laid out by cluster (`dist/<cluster>/…`). */
+  readonly cluster?: string;
+  /** The other clusters of the tree, for findings that cross clusters. */
+  readonly otherClusters?: Array<{ readonly cluster: string; readonly inventory: Inventory }>;
 }
 
 /** A rule that looks at one object (and, through the context, at the others). */

@@ -1,8 +1,10 @@
 import { ValidationError } from '../errors';
 import { Finding } from './findings';
-import { asArray, asRecord, fieldAt, groupOf, hasField, isKind, KubeObject, labelsOf } from './kube-object';
+import { asArray, asRecord, asString, fieldAt, groupOf, hasField, isKind, KubeObject, labelsOf, referencedNames } from './kube-object';
 import { findingAt, LintContext, ObjectRule, quotedList } from './lint-context';
 import { Manifest } from './manifests';
+import { configOf } from './pull-resolution';
+import { releasePushTargets, uncoveredPushTargets } from './push-coverage';
 import { OpenChoreoNames } from '../openchoreo/namespace-names';
 
 const OPENCHOREO_GROUPS = ['core.choreo.dev', 'openchoreo.dev'];
@@ -26,6 +28,7 @@ export const openChoreoRules: ObjectRule[] = [
 /** Konflux rules (research: konflux.md pitfalls). */
 export const konfluxRules: ObjectRule[] = [
   (manifest) => isKind(manifest.object, 'appstudio.redhat.com', 'ReleasePlanAdmission') ? releasePlanAdmissionFindings(manifest) : [],
+  (manifest, context) => isKind(manifest.object, 'appstudio.redhat.com', 'ReleasePlanAdmission') ? releaseCoverageFindings(manifest, context) : [],
 ];
 
 /** External Secrets Operator rules (research: gitops-secrets.md §1.1, pitfalls 1-2). */
@@ -156,6 +159,44 @@ function releasePlanAdmissionFindings(manifest: Manifest): Finding[] {
       `spec.${path.join('.')} is not a ReleasePlanAdmission field; the API server prunes it, and the release pipeline runs as the default service account without the push secret`,
       'move it to spec.pipeline.serviceAccountName')),
   ];
+}
+
+/**
+ * The release account's push secrets (its `secrets`, which Tekton turns into the steps' docker config) must cover
+ * ociStorage and every mapped repository. Spoken only when the account and all its secrets' keys are in the manifests.
+ */
+function releaseCoverageFindings(manifest: Manifest, context: LintContext): Finding[] {
+  const targets = releasePushTargets(manifest.object.spec);
+  const namespace = context.inventory.namespaceOf(manifest.object);
+  const accountName = asString(fieldAt(manifest.object, 'spec', 'pipeline', 'serviceAccountName'));
+  const account = accountName ? context.inventory.serviceAccount(namespace, accountName) : undefined;
+  if (targets.length === 0 || account === undefined) {
+    return [];
+  }
+  const names = referencedNames(account.object.secrets);
+  const resolved = names.map(name => {
+    const source = context.inventory.secretSources(namespace, name)[0];
+    return source && source.reach === 'yes' ? context.inventory.payloadOf(source) : undefined;
+  });
+  if (resolved.some(each => each === undefined || each.note !== undefined || !['known', 'registries'].includes(each.payload.status))) {
+    return [];
+  }
+  const uncovered = uncoveredPushTargets(targets, resolved.map(each => configOf(each!)));
+  if (uncovered.length === 0) {
+    return [];
+  }
+  const keys = resolved.flatMap(each => each!.payload.registries);
+  const held = names.length === 0
+    ? `service account "${accountName}" links no secrets (Tekton reads only its "secrets")`
+    : `no key of the push secrets of service account "${accountName}" (${quotedList(names)}: ${keys.length > 0 ? quotedList(keys) : 'no keys'}) matches it`;
+  return uncovered.map(target => findingAt(manifest, 'konflux-push-not-covered', 'error',
+    `${target.field} "${target.repository}" is pushed to by the release pipeline, but ${held}; the push fails with an authentication error`,
+    `add a push secret with a key that covers "${target.repository}" (e.g. "${pushKeyFor(target.repository)}") to the account's secrets`));
+}
+
+// The repository without tag or digest: the narrowest key that covers it.
+function pushKeyFor(repository: string): string {
+  return repository.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
 }
 
 function esoApiVersionFindings(manifest: Manifest): Finding[] {

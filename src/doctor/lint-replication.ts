@@ -3,6 +3,7 @@ import { SecretProducer } from './inventory';
 import { annotationsOf, isKind, KubeObject } from './kube-object';
 import { findingAt, LintContext, ObjectRule, quotedList, SYSTEM_NAMESPACES } from './lint-context';
 import { Manifest } from './manifests';
+import { namespacesUsing, PATTERN_PLACEHOLDER, patternFor, repairedPattern } from './pattern-advice';
 import { MITTWALD_PREFIX, REFLECTOR_PREFIX, ReplicationRule } from './replication-rules';
 import { ReplicateToFindingCode, ReplicateToLint } from '../replication/pattern-lint';
 
@@ -21,10 +22,10 @@ const REFLECTOR_KINDS = ['Secret', 'ConfigMap'];
 
 /** Rules on replication: patterns, selectors, reach into system namespaces, annotations in the wrong place. */
 export const replicationRules: ObjectRule[] = [
-  (manifest, context) => producersOf(manifest, context).flatMap(producer => mittwaldPatternFindings(manifest, producer)),
-  (manifest, context) => producersOf(manifest, context).flatMap(producer => reflectorPatternFindings(manifest, producer)),
+  (manifest, context) => producersOf(manifest, context).flatMap(producer => mittwaldPatternFindings(manifest, producer, context)),
+  (manifest, context) => producersOf(manifest, context).flatMap(producer => reflectorPatternFindings(manifest, producer, context)),
   (manifest, context) => producersOf(manifest, context).flatMap(producer =>
-    context.inventory.replicationRulesOf(producer).flatMap(rule => ruleFindings(manifest, rule, producer.namespace, context))),
+    context.inventory.replicationRulesOf(producer).flatMap(rule => ruleFindings(manifest, rule, producer.namespace, context, producer))),
   (manifest, context) => context.inventory.clusterExternalSecretRules()
     .filter(entry => entry.manifest === manifest)
     .flatMap(entry => ruleFindings(manifest, entry.rule, '', context)),
@@ -36,20 +37,21 @@ function producersOf(manifest: Manifest, context: LintContext): SecretProducer[]
   return context.inventory.producersOf(manifest);
 }
 
-function mittwaldPatternFindings(manifest: Manifest, producer: SecretProducer): Finding[] {
+function mittwaldPatternFindings(manifest: Manifest, producer: SecretProducer, context: LintContext): Finding[] {
   const value = producer.annotations[`${MITTWALD_PREFIX}replicate-to`];
   if (value === undefined) {
     return [];
   }
+  const example = () => exampleFor(producer, context);
   return ReplicateToLint.check(value, { sourceNamespace: producer.namespace, systemNamespaces: SYSTEM_NAMESPACES }).map(finding =>
     finding.code === ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE
-      ? findingAt(manifest, 'replication-reaches-system-namespace', 'warning', `${MITTWALD_PREFIX}replicate-to: ${finding.problem}`, finding.fix)
-      : findingAt(manifest, 'replicator-pattern', finding.severity, `${MITTWALD_PREFIX}replicate-to (${finding.code}): ${finding.problem}`, finding.fix));
+      ? findingAt(manifest, 'replication-reaches-system-namespace', 'warning', `${MITTWALD_PREFIX}replicate-to: ${finding.problem}`, withExample(finding.fix, example))
+      : findingAt(manifest, 'replicator-pattern', finding.severity, `${MITTWALD_PREFIX}replicate-to (${finding.code}): ${finding.problem}`, withExample(finding.fix, example)));
 }
 
 // The reflector splits on commas and trims like mittwald, and its leftmost match must span the whole name: globs,
 // blanks and split quantifiers go wrong the same way. Its regexes are .NET, so RE2-only errors do not apply.
-function reflectorPatternFindings(manifest: Manifest, producer: SecretProducer): Finding[] {
+function reflectorPatternFindings(manifest: Manifest, producer: SecretProducer, context: LintContext): Finding[] {
   return ['reflection-allowed-namespaces', 'reflection-auto-namespaces'].flatMap(name => {
     const annotation = `${REFLECTOR_PREFIX}${name}`;
     const value = producer.annotations[annotation];
@@ -60,10 +62,11 @@ function reflectorPatternFindings(manifest: Manifest, producer: SecretProducer):
     return [
       ...invalid.map(entry => findingAt(manifest, 'reflector-pattern', 'error',
         `${annotation}: "${entry}" is not a valid regular expression; the reflector throws on it and stops evaluating the list`,
-        'write a valid .NET regular expression, e.g. "dp-.*"')),
+        `write a valid .NET regular expression, e.g. "${repairedPattern(entry, compiles) ?? exampleFor(producer, context)}"`)),
       ...ReplicateToLint.check(value)
         .filter(finding => REFLECTOR_PATTERN_CODES.has(finding.code) && !invalid.includes(finding.entry))
-        .map(finding => findingAt(manifest, 'reflector-pattern', finding.severity, `${annotation} (${finding.code}): ${finding.problem}`, finding.fix)),
+        .map(finding => findingAt(manifest, 'reflector-pattern', finding.severity, `${annotation} (${finding.code}): ${finding.problem}`,
+          withExample(finding.fix, () => exampleFor(producer, context)))),
     ];
   });
 }
@@ -78,7 +81,9 @@ function compiles(pattern: string): boolean {
 }
 
 // Invalid selectors, and system namespaces the rule reaches (mittwald name patterns are left to ReplicateToLint).
-function ruleFindings(manifest: Manifest, rule: ReplicationRule, sourceNamespace: string, context: LintContext): Finding[] {
+function ruleFindings(
+  manifest: Manifest, rule: ReplicationRule, sourceNamespace: string, context: LintContext, producer?: SecretProducer,
+): Finding[] {
   const invalid = rule.invalidSelectors.map(selector => findingAt(manifest, 'replication-selector-invalid', 'error',
     `${selector.property}: "${selector.value}" ${selector.problem}; the controller matches no namespace with it`, selector.fix));
   const reached = rule.backend === 'mittwald' ? [] : SYSTEM_NAMESPACES
@@ -86,9 +91,21 @@ function ruleFindings(manifest: Manifest, rule: ReplicationRule, sourceNamespace
   const reach = reached.length === 0 ? [] : [findingAt(manifest, 'replication-reaches-system-namespace', 'warning',
     `${rule.description}: the credential is copied into ${quotedList(reached)}, where anyone who may read Secrets there can read it`,
     rule.backend === 'reflector'
-      ? 'set reflection-allowed-namespaces and reflection-auto-namespaces to your namespaces, e.g. "dp-.*" (an empty or missing list means every namespace)'
+      ? `set reflection-allowed-namespaces and reflection-auto-namespaces to your namespaces, e.g. "${producer ? exampleFor(producer, context) : PATTERN_PLACEHOLDER}" (an empty or missing list means every namespace)`
       : 'narrow the namespace selectors to labelled namespaces, e.g. matchLabels: {openchoreo.dev/dataplane: "true"} ({} selects every namespace)')];
   return [...invalid, ...reach];
+}
+
+// ReplicateToLint's fixed example ("dp-.*") replaced by one derived from the manifests.
+const GENERIC_EXAMPLE = 'e.g. "dp-.*"';
+
+function withExample(fix: string, example: () => string): string {
+  return fix.includes(GENERIC_EXAMPLE) ? fix.replace(GENERIC_EXAMPLE, `e.g. "${example()}"`) : fix;
+}
+
+// The namespaces whose pods present this secret: where the copies are needed.
+function exampleFor(producer: SecretProducer, context: LintContext): string {
+  return patternFor(namespacesUsing(producer.name, context.manifests ?? [], context.inventory, producer.namespace));
 }
 
 function misplacedAnnotationFindings(manifest: Manifest, context: LintContext): Finding[] {

@@ -1,5 +1,4 @@
 import { ValidationError } from '../errors';
-import { PURPOSE_LABEL, RegistryPurpose } from '../registry-secret';
 import { Finding } from './findings';
 import { containerImagesOf, podSpecOf } from './inventory';
 import { asString, isKind, JsonRecord, labelsOf, nameOf, referencedNames } from './kube-object';
@@ -7,6 +6,7 @@ import { findingAt, LintContext, ObjectRule, quotedList } from './lint-context';
 import { Manifest } from './manifests';
 import { nearestMiss } from './near-miss';
 import { allKeysKnown, matchImage, PodContext, PullResolution, resolvePull } from './pull-resolution';
+import { PURPOSE_LABEL, PURPOSE_PUSH } from '../constants';
 import { ImageReference } from '../values/image-reference';
 
 /**
@@ -51,7 +51,7 @@ function podContextOf(manifest: Manifest, podSpec: JsonRecord, context: LintCont
 function podFindings(manifest: Manifest, podSpec: JsonRecord, context: LintContext): Finding[] {
   const pod = podContextOf(manifest, podSpec, context);
   const resolution = resolvePull(context.inventory, pod);
-  const findings = unusableSecretFindings(manifest, context, pod.podPullSecrets);
+  const findings = [...unusableSecretFindings(manifest, context, pod.podPullSecrets), ...otherNamespaceFindings(manifest, context, resolution)];
   for (const { container, image } of containerImagesOf(podSpec)) {
     let reference: ImageReference;
     try {
@@ -100,6 +100,40 @@ function coverageFindings(manifest: Manifest, container: string, image: ImageRef
   return [];
 }
 
+/**
+ * A pull secret the pod presents that exists only in other namespaces: the kubelet reads `imagePullSecrets` from the
+ * pod's own namespace only, skips the missing Secret and pulls anonymously.
+ *
+ * @see https://kubernetes.io/docs/concepts/containers/images/#referring-to-an-imagepullsecrets-on-a-pod
+ */
+function otherNamespaceFindings(manifest: Manifest, context: LintContext, resolution: PullResolution): Finding[] {
+  const namespace = resolution.context.namespace;
+  const via = resolution.origin === 'service-account' ? ` (through service account "${resolution.context.serviceAccount}")` : '';
+  return resolution.secrets.filter(secret => secret.sources.length === 0).flatMap(secret => {
+    const elsewhere = context.inventory.producers.filter(producer => producer.name === secret.name && producer.namespace !== namespace);
+    const where = [...new Set(elsewhere.map(producer => producer.namespace))].sort();
+    if (where.length > 0) {
+      const first = elsewhere[0];
+      return [findingAt(manifest, 'pull-secret-other-namespace', 'error',
+        `imagePullSecrets${via} lists "${secret.name}", which exists only in namespace ${quotedList(where)} (${first.manifest.file}:${first.manifest.line}); `
+        + `a pod reads pull secrets from its own namespace "${namespace}" only, so the kubelet skips it and pulls anonymously`,
+        `get "${secret.name}" into "${namespace}": replicate it from "${first.namespace}" (e.g. annotate the source with `
+        + `replicator.v1.mittwald.de/replicate-to: "${namespace}", or use a ReplicatedPullSecret), or create it in "${namespace}"`)];
+    }
+    const inOtherCluster = (context.otherClusters ?? []).flatMap(other => other.inventory.producers
+      .filter(producer => producer.name === secret.name)
+      .map(producer => `namespace "${producer.namespace}" of ${clusterName(other.cluster)}`));
+    return inOtherCluster.length === 0 ? [] : [findingAt(manifest, 'pull-secret-other-namespace', 'error',
+      `imagePullSecrets${via} lists "${secret.name}", which exists only in another cluster (${[...new Set(inOtherCluster)].sort().join(', ')}); `
+      + `the kubelet of ${clusterName(context.cluster)} skips it and pulls anonymously`,
+      `create "${secret.name}" in namespace "${namespace}" of ${clusterName(context.cluster)} as well (a Secret exists per cluster)`)];
+  });
+}
+
+function clusterName(cluster: string | undefined): string {
+  return cluster ? `cluster "${cluster}"` : 'the cluster of the top folder';
+}
+
 function isOfficialImage(image: ImageReference): boolean {
   return DOCKER_HUB_HOSTS.includes(image.domain) && image.path.startsWith('library/');
 }
@@ -144,5 +178,5 @@ function pushAsPullFindings(manifest: Manifest, context: LintContext): Finding[]
 function isPushSecret(context: LintContext, namespace: string, name: string): boolean {
   const source = context.inventory.secretSources(namespace, name)[0];
   const purpose = source ? labelsOf(source.producer.manifest.object)[PURPOSE_LABEL] : undefined;
-  return purpose === RegistryPurpose.PUSH;
+  return purpose === PURPOSE_PUSH;
 }

@@ -2,6 +2,7 @@ import { compareFindings, Finding } from './findings';
 import { containerImagesOf, Inventory, podSpecOf } from './inventory';
 import { annotationsOf } from './kube-object';
 import { LintContext, ObjectRule } from './lint-context';
+import { embeddedCredentialRules } from './lint-embedded-credentials';
 import { externalSecretsRules, konfluxRules, openChoreoRules } from './lint-platforms';
 import { replicationRules } from './lint-replication';
 import { generatedSecretRules, secretRules } from './lint-secrets';
@@ -14,6 +15,7 @@ export const IGNORE_ANNOTATION = 'cdk8s-registries/doctor-ignore';
 
 const ALL_RULES: ObjectRule[] = [
   ...secretRules,
+  ...embeddedCredentialRules,
   ...generatedSecretRules,
   ...workloadRules,
   ...serviceAccountRules,
@@ -40,17 +42,18 @@ export interface LintResult {
 
 /** Runs every rule on every object of the set, plus the YAML errors found while reading. */
 export function lintManifests(set: ManifestSet, inventory: Inventory, options: LintOptions): LintResult {
-  const context: LintContext = { inventory, imageHosts: imageHostsOf(set.manifests) };
   const ignoredEverywhere = new Set(options.ignore);
   const findings: Finding[] = set.problems.filter(problem => !ignoredEverywhere.has(problem.rule));
   let suppressed = set.problems.length - findings.length;
-  for (const manifest of set.manifests) {
-    const ignored = new Set([...ignoredEverywhere, ...ignoredBy(manifest)]);
-    for (const finding of ALL_RULES.flatMap(rule => rule(manifest, context))) {
-      if (ignored.has(finding.rule)) {
-        suppressed++;
-      } else {
-        findings.push(finding);
+  for (const context of clusterContexts(set, inventory)) {
+    for (const manifest of context.manifests ?? []) {
+      const ignored = new Set([...ignoredEverywhere, ...ignoredBy(manifest)]);
+      for (const finding of ALL_RULES.flatMap(rule => rule(manifest, context))) {
+        if (ignored.has(finding.rule)) {
+          suppressed++;
+        } else {
+          findings.push(finding);
+        }
       }
     }
   }
@@ -61,6 +64,42 @@ export function lintManifests(set: ManifestSet, inventory: Inventory, options: L
     warnings: findings.filter(finding => finding.severity === 'warning').length,
     suppressed,
   };
+}
+
+/**
+ * One context per cluster: uniqueness, replication and coverage are reasoned about within a cluster, each with its own
+ * inventory; the other clusters are there for findings that cross clusters. One tree is one context with `inventory`.
+ */
+function clusterContexts(set: ManifestSet, inventory: Inventory): LintContext[] {
+  if ((set.clusters ?? []).length === 0) {
+    return [{ inventory, imageHosts: imageHostsOf(set.manifests), manifests: set.manifests }];
+  }
+  const groups = manifestsByCluster(set.manifests);
+  const inventories = [...groups].map(([cluster, manifests]) => ({
+    cluster, manifests, inventory: new Inventory(manifests, { defaultNamespace: inventory.defaultNamespace }),
+  }));
+  return inventories.map(({ cluster, manifests, inventory: own }) => ({
+    inventory: own,
+    imageHosts: imageHostsOf(manifests),
+    manifests,
+    cluster,
+    otherClusters: inventories.filter(other => other.cluster !== cluster),
+  }));
+}
+
+/** Manifests grouped by cluster, in order; manifests outside any cluster folder form the cluster "" (the root). */
+export function manifestsByCluster(manifests: Manifest[]): Map<string, Manifest[]> {
+  const groups = new Map<string, Manifest[]>();
+  for (const manifest of manifests) {
+    const cluster = manifest.cluster ?? '';
+    const group = groups.get(cluster);
+    if (group) {
+      group.push(manifest);
+    } else {
+      groups.set(cluster, [manifest]);
+    }
+  }
+  return groups;
 }
 
 function ignoredBy(manifest: Manifest): string[] {

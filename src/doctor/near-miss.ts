@@ -1,3 +1,4 @@
+import { DOCKER_HUB_KEY } from '../constants';
 import { DockerConfig } from '../values/docker-config';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
@@ -26,7 +27,6 @@ export interface NearMiss {
 /** Hosts that serve Docker Hub, besides `docker.io` itself. */
 const DOCKER_HUB_HOSTS = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com'];
 const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 
 const CLOSENESS: { [reason in MissReason]: number } = {
   'path-prefix': 5,

@@ -1,12 +1,9 @@
-import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
-import { REGISTRIES_ANNOTATION } from '../registry-secret';
 import { asArray, asRecord, asString, fieldAt, JsonRecord, KubeObject } from './kube-object';
+import { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, REGISTRIES_ANNOTATION } from '../constants';
 import { DockerConfig } from '../values/docker-config';
 
-export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE };
-export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
-export const DOCKER_CFG_KEY = '.dockercfg';
+export { DOCKER_CFG_KEY, DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE };
 export const OPAQUE_TYPE = 'Opaque';
 
 /** The data key each pull-secret type requires; the kubelet ignores Secrets of every other type. */
@@ -38,6 +35,11 @@ export interface Payload {
   readonly problem?: string;
   /** How to fix an `invalid` or `not-pull-secret` payload. */
   readonly fix?: string;
+  /**
+   * Set when the keys come from splitting the registries annotation at commas (several entries): a key that matches
+   * may be a piece of a longer key, so a match is not proof. A miss still is: a key containing "," matches no image.
+   */
+  readonly keysFromSplit?: boolean;
 }
 
 /** The Secret type as the API server defaults it. */
@@ -101,8 +103,21 @@ export function payloadOfSecret(object: KubeObject): Payload {
   return parseDockerConfig(value.text, type === DOCKER_CFG_TYPE, `the ${key} data`);
 }
 
-/** Reads a docker config the way `DockerConfig.fromJson` does; `.dockercfg` is the legacy map without `auths`. */
+/** Deeper JSON than this is not a docker config (which nests four levels) and is refused before any recursive parse. */
+export const MAX_CONFIG_DEPTH = 64;
+
+/**
+ * Reads a docker config the way `DockerConfig.fromJson` does; `.dockercfg` is the legacy map without `auths`, and must
+ * be one JSON object on its own (text such as `{…}, "auths": {…}` parses only once wrapped, and the kubelet rejects it).
+ */
 export function parseDockerConfig(text: string, legacy: boolean, basis: string): Payload {
+  const depth = jsonDepth(text);
+  if (depth > MAX_CONFIG_DEPTH) {
+    return invalid(basis, `the JSON nests more than ${MAX_CONFIG_DEPTH} levels deep, which no docker config does`, 'write the docker config as {"auths": {"<registry>": {"auth": "<base64 of user:password>"}}}');
+  }
+  if (legacy && !isJsonObject(text)) {
+    return invalid(basis, 'the .dockercfg value is not one JSON object', 'write the legacy map as {"<registry>": {"auth": "<base64 of user:password>"}}, or use kubernetes.io/dockerconfigjson');
+  }
   try {
     const config = DockerConfig.fromJson(legacy ? `{"auths":${text}}` : text);
     return { status: 'known', config, registries: config.servers, basis };
@@ -113,6 +128,38 @@ export function parseDockerConfig(text: string, legacy: boolean, basis: string):
     // The error names the field and never the secret value (DockerConfig redacts it), so its parts can be shown.
     return invalid(basis, `${e.property}: ${e.problem}`, e.fix);
   }
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    return asRecord(JSON.parse(text)) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** How deeply brackets nest in JSON text (strings skipped), counted without recursion. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (inString) {
+      if (char === '\\') {
+        i++;
+      } else if (char === '"') {
+        inString = false;
+      }
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '{' || char === '[') {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === '}' || char === ']') {
+      depth--;
+    }
+  }
+  return deepest;
 }
 
 function invalid(basis: string, problem: string, fix: string): Payload {
@@ -150,13 +197,20 @@ export function payloadOfGenerated(
   if (keys !== undefined && !keys.includes(key)) {
     return notPullSecret(type ?? DOCKER_CONFIG_JSON_TYPE, `the Secret it writes has no "${key}" key, which its type requires`);
   }
-  const annotated = registriesAnnotation(annotations);
-  if (annotated !== undefined) {
-    return { status: 'registries', registries: annotated, basis: `the ${REGISTRIES_ANNOTATION} annotation`, problem: unknownReason };
-  }
+  // The payload's own keys win: the annotation is a comma-separated summary, and a key may contain a comma.
   const templated = authsKeysOfTemplate(asString(template?.[key]), type === DOCKER_CFG_TYPE);
   if (templated !== undefined) {
     return { status: 'registries', registries: templated, basis: `the auths keys of the ${key} template`, problem: unknownReason };
+  }
+  const annotated = registriesAnnotation(annotations);
+  if (annotated !== undefined) {
+    return {
+      status: 'registries',
+      registries: annotated.keys,
+      basis: `the ${REGISTRIES_ANNOTATION} annotation`,
+      problem: unknownReason,
+      keysFromSplit: annotated.split ? true : undefined,
+    };
   }
   return { status: 'unknown', registries: [], basis: 'nothing readable', problem: unknownReason };
 }
@@ -195,14 +249,34 @@ export function generatedSecretKeys(sealed: boolean, spec: unknown): string[] | 
   return asArray(fieldAt(spec, 'data')).map(item => asString(fieldAt(item, 'secretKey')) ?? '');
 }
 
-/** The registries listed by our `cdk8s-registries/registries` annotation, if present. */
-function registriesAnnotation(annotations: { [key: string]: string }): string[] | undefined {
+/**
+ * The registries listed by our `cdk8s-registries/registries` annotation, if present: a JSON array of strings (exact
+ * keys), or comma-separated text. A comma-split of several entries is marked `split`: a key containing "," would have
+ * been cut in pieces that look like other registries, so a match on such a piece proves nothing.
+ */
+export function registriesAnnotation(annotations: { [key: string]: string }): { keys: string[]; split: boolean } | undefined {
   const value = annotations[REGISTRIES_ANNOTATION];
   if (value === undefined) {
     return undefined;
   }
+  const exact = jsonStringArray(value);
+  if (exact !== undefined) {
+    return exact.length > 0 ? { keys: exact, split: false } : undefined;
+  }
   const registries = value.split(',').map(entry => entry.trim()).filter(entry => entry !== '');
-  return registries.length > 0 ? registries : undefined;
+  return registries.length > 0 ? { keys: registries, split: registries.length > 1 } : undefined;
+}
+
+function jsonStringArray(value: string): string[] | undefined {
+  if (!value.trim().startsWith('[') || jsonDepth(value) > 1) {
+    return undefined;
+  }
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) && parsed.every(item => typeof item === 'string') ? parsed as string[] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const TEMPLATE_ACTION = /\{\{[\s\S]*?\}\}/g;
@@ -216,7 +290,7 @@ const TEMPLATE_MARK = '__doctor_template_value__';
  * templated or the text is not JSON around its template actions.
  */
 export function authsKeysOfTemplate(template: string | undefined, legacy: boolean): string[] | undefined {
-  if (template === undefined) {
+  if (template === undefined || jsonDepth(template) > MAX_CONFIG_DEPTH) {
     return undefined;
   }
   let parsed: unknown;
@@ -237,6 +311,9 @@ const CREDENTIAL_FIELDS = new Set(['password', 'auth', 'identitytoken', 'registr
  * not JSON at all (which cannot be shown to be harmless). Placeholders such as `{}` or `{"auths":{}}` hold none.
  */
 export function mayHoldCredentials(text: string): boolean {
+  if (jsonDepth(text) > MAX_CONFIG_DEPTH) {
+    return text.trim() !== '';
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -246,14 +323,32 @@ export function mayHoldCredentials(text: string): boolean {
   return holdsCredentialField(parsed);
 }
 
-function holdsCredentialField(value: unknown): boolean {
+/**
+ * Whether a templated docker config (a SealedSecret or ExternalSecret template value) writes a credential literally,
+ * e.g. `{"auths":{"ghcr.io":{"auth":"dTpw"}}}` instead of `{"auth":"{{ .auth }}"}`: such a value is in Git in clear.
+ * Text that is not JSON around its actions is judged by whether anything but actions and blanks is left.
+ */
+export function templateHoldsLiteralCredentials(template: string): boolean {
+  if (jsonDepth(template) > MAX_CONFIG_DEPTH) {
+    return false;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(template.replace(TEMPLATE_VALUE, `$1"${TEMPLATE_MARK}"`).replace(TEMPLATE_ACTION, TEMPLATE_MARK));
+  } catch {
+    return false;
+  }
+  return holdsCredentialField(parsed, item => !item.includes(TEMPLATE_MARK));
+}
+
+function holdsCredentialField(value: unknown, literal: (item: string) => boolean = () => true): boolean {
   if (Array.isArray(value)) {
-    return value.some(holdsCredentialField);
+    return value.some(item => holdsCredentialField(item, literal));
   }
   const record = asRecord(value);
   if (record === undefined) {
     return false;
   }
   return Object.entries(record).some(([key, item]) =>
-    (CREDENTIAL_FIELDS.has(key.toLowerCase()) && typeof item === 'string' && item !== '') || holdsCredentialField(item));
+    (CREDENTIAL_FIELDS.has(key.toLowerCase()) && typeof item === 'string' && item !== '' && literal(item)) || holdsCredentialField(item, literal));
 }

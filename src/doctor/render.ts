@@ -6,6 +6,32 @@ import { LintResult } from './lint';
 /** The version of the `--format json` shapes; bumped only when a field changes meaning or disappears. */
 export const JSON_FORMAT_VERSION = 1;
 
+// C0 and C1 controls (ESC starts terminal sequences; U+009B is an 8-bit CSI), DEL, and bidirectional overrides that
+// reorder what the reader sees. Line breaks inside a value are shown escaped too: each finding is one line.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+// What JSON.stringify leaves raw inside strings (it escapes C0 itself; structural line breaks must stay).
+const UNPRINTABLE_IN_JSON = /[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+/** Text from manifests made safe for a terminal: control and bidi characters become visible `\u{…}` escapes. */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, char => `\\u{${char.codePointAt(0)!.toString(16)}}`);
+}
+
+/** Every string in a value passed through `printable`, for text output. */
+export function printableDeep<T>(value: T): T {
+  if (typeof value === 'string') {
+    return printable(value) as unknown as T;
+  }
+  if (Array.isArray(value)) {
+    return value.map(item => printableDeep(item)) as unknown as T;
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [printable(key), printableDeep(item)])) as T;
+  }
+  return value;
+}
+
 /** ANSI styling, or none. */
 export interface Style {
   readonly red: (text: string) => string;
@@ -27,13 +53,17 @@ export interface ScanSummary {
   readonly files: number;
   readonly objects: number;
   readonly skippedTemplates: string[];
+  /** The clusters (folders of a `dist/<cluster>/` layout); empty for one tree. */
+  readonly clusters?: string[];
 }
 
 // -------------------------------------------------------------------------------------------------------------------
 // lint
 
 /** `doctor lint` as text: findings grouped by file and object, then a summary line. */
-export function renderLintText(result: LintResult, scan: ScanSummary, style: Style): string {
+export function renderLintText(unsafe: LintResult, unsafeScan: ScanSummary, style: Style): string {
+  const result = printableDeep(unsafe);
+  const scan = printableDeep(unsafeScan);
   const lines: string[] = [];
   let heading = '';
   for (const finding of result.findings) {
@@ -57,6 +87,7 @@ function lintSummary(result: LintResult, scan: ScanSummary, style: Style): strin
   const extras = [
     ...(scan.skippedTemplates.length > 0 ? [`${scan.skippedTemplates.length} unrendered template${plural(scan.skippedTemplates.length)} skipped`] : []),
     ...(result.suppressed > 0 ? [`${result.suppressed} finding${plural(result.suppressed)} ignored`] : []),
+    ...((scan.clusters ?? []).length > 0 ? [`clusters ${scan.clusters!.map(cluster => `"${cluster}"`).join(', ')} checked one by one`] : []),
   ];
   const tail = extras.length > 0 ? `; ${extras.join(', ')}` : '';
   if (result.findings.length === 0) {
@@ -73,7 +104,8 @@ function plural(count: number): string {
 /**
  * `doctor lint --format json`, version 1:
  * `{version, command: "lint", files, objects, skippedTemplates[], summary: {errors, warnings, suppressed},
- * findings: [{rule, severity, file, line, object: {apiVersion, kind, namespace, name} | null, message, fix}]}`;
+ * findings: [{rule, severity, file, line, object: {apiVersion, kind, namespace, name} | null, message, fix}], clusters[]}`
+ * `clusters[]` is added for a dist/<cluster>/ layout only;
  * absent values are `null`.
  */
 export function renderLintJson(result: LintResult, scan: ScanSummary): string {
@@ -85,6 +117,8 @@ export function renderLintJson(result: LintResult, scan: ScanSummary): string {
     skippedTemplates: scan.skippedTemplates,
     summary: { errors: result.errors, warnings: result.warnings, suppressed: result.suppressed },
     findings: result.findings.map(findingJson),
+    // Added in issue 13, present only for a dist/<cluster>/ layout: the version 1 shape is otherwise unchanged.
+    ...((scan.clusters ?? []).length > 0 ? { clusters: scan.clusters } : {}),
   });
 }
 
@@ -101,9 +135,11 @@ function findingJson(finding: Finding): object {
   };
 }
 
-// Absent fields become null, so every documented field is always present.
+// Absent fields become null, so every documented field is always present. JSON.stringify escapes C0 controls; C1
+// controls and bidi overrides are escaped as well, so that printing the JSON on a terminal is safe too.
 function toJson(value: object): string {
-  return `${JSON.stringify(value, (_key, item) => (item === undefined ? null : item), 2)}\n`;
+  const json = JSON.stringify(value, (_key, item) => (item === undefined ? null : item), 2);
+  return `${json.replace(UNPRINTABLE_IN_JSON, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }
 
 // -------------------------------------------------------------------------------------------------------------------
@@ -111,14 +147,18 @@ function toJson(value: object): string {
 
 /** `doctor explain --format json`, version 1: `{version, command: "explain", ...ExplainReport}`. */
 export function renderExplainJson(report: ExplainReport): string {
-  return toJson({ version: JSON_FORMAT_VERSION, command: 'explain', ...report });
+  // Fields added after version 1 was published appear only when they say something, so the shape is unchanged otherwise.
+  const pullSecrets = report.pullSecrets.map(({ keysFromSplit, ...secret }) => (keysFromSplit ? { ...secret, keysFromSplit } : secret));
+  const { cluster, ...rest } = report;
+  return toJson({ version: JSON_FORMAT_VERSION, command: 'explain', ...rest, pullSecrets, ...(cluster !== undefined ? { cluster } : {}) });
 }
 
 /** `doctor explain` as text. */
-export function renderExplainText(report: ExplainReport, style: Style): string {
+export function renderExplainText(unsafe: ExplainReport, style: Style): string {
+  const report = printableDeep(unsafe);
   const lines = [
     `${style.bold('Image')}         ${report.image} (the kubelet looks up "${report.repository}")`,
-    `${style.bold('Namespace')}     ${report.namespace}`,
+    `${style.bold('Namespace')}     ${report.namespace}${report.cluster !== undefined ? ` (cluster "${report.cluster}")` : ''}`,
     `${style.bold('Pull secrets')}  ${originText(report)}`,
     ...report.pullSecrets.flatMap((secret, index) => pullSecretLines(secret, index)),
     `${style.bold('Kubelet order')}${report.credentials.length === 0 ? ' no credential matches' : ''}`,
@@ -136,9 +176,13 @@ const UNATTACHED_SHOWN = 5;
 
 // Secrets in the pod's namespace come first: attaching one is the smallest fix.
 function unattachedLines(report: ExplainReport, style: Style): string[] {
-  const ordered = [...report.unattachedMatches.filter(match => match.inNamespace), ...report.unattachedMatches.filter(match => !match.inNamespace)];
+  const near = (match: ExplainReport['unattachedMatches'][number]) => match.inNamespace || match.replicatedBy !== undefined;
+  const ordered = [...report.unattachedMatches.filter(near), ...report.unattachedMatches.filter(match => !near(match))];
   const lines = ordered.slice(0, UNATTACHED_SHOWN).map(match => `${style.bold('Elsewhere')}     ${describeRef(match.secret)} (${match.file}) has the matching key "${match.key}": `
-    + (match.inNamespace ? 'add it to the pod\'s imagePullSecrets (or the service account\'s)' : `replicate it into "${report.namespace}", then attach it`));
+    + (match.inNamespace ? 'add it to the pod\'s imagePullSecrets (or the service account\'s)'
+      : match.replicatedBy !== undefined
+        ? `it is already copied into "${report.namespace}" by ${match.replicatedBy}, so the pod would use that copy: add "${match.secret.name}" to the pod's imagePullSecrets (or the service account's)`
+        : `replicate it into "${report.namespace}", then attach it`));
   const more = ordered.length - UNATTACHED_SHOWN;
   return more > 0 ? [...lines, `              … and ${more} more (--format json lists them all)`] : lines;
 }

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ValidationError } from '../errors';
 import { requireString } from '../runtime-checks';
 import { refuseCredentialShape } from './credential-shape';
+import { GoGlob } from './go-glob';
 
 const IMAGE_FIX = 'pass the image as a string, e.g. "ghcr.io/acme/app:1.0"';
 const IMAGE_WHAT = 'the image name only, e.g. "ghcr.io/acme/app:1.0"';
@@ -177,7 +178,7 @@ export class ImageReference {
    * @see https://pkg.go.dev/path#Match
    */
   public matchesFamiliarPattern(pattern: string): boolean {
-    const glob = globToRegExp(pattern);
+    const glob = GoGlob.compile(pattern);
     if (!glob) {
       throw new ValidationError({
         property: 'pattern',
@@ -186,7 +187,7 @@ export class ImageReference {
         fix: 'close every "[...]" class, escape literal "[", "-" and "]" with "\\"',
       });
     }
-    return glob.test(this.familiarString) || glob.test(this.familiarName);
+    return glob.matches(this.familiarString) || glob.matches(this.familiarName);
   }
 
   /** The fully qualified reference with tag and digest as given, e.g. `docker.io/library/nginx:1.25`. */
@@ -399,64 +400,4 @@ function dockerRefOf(name: string, tag?: string, digest?: string): string {
     return withSuffixes(name, undefined, digest);
   }
   return withSuffixes(name, tag ?? DEFAULT_TAG);
-}
-
-// Go's path.Match as a RegExp. Returns undefined for a malformed pattern.
-function globToRegExp(pattern: string): RegExp | undefined {
-  const chars = Array.from(pattern);
-  let source = '';
-  for (let i = 0; i < chars.length;) {
-    const piece = chars[i] === '*' ? { source: '[^/]*', next: i + 1 }
-      : chars[i] === '?' ? { source: '[^/]', next: i + 1 }
-        : chars[i] === '[' ? readClass(chars, i + 1)
-          : readLiteral(chars, i);
-    if (!piece) {
-      return undefined;
-    }
-    source += piece.source;
-    i = piece.next;
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-interface GlobPiece {
-  readonly source: string;
-  readonly next: number;
-}
-
-function readLiteral(chars: string[], i: number): GlobPiece | undefined {
-  const at = chars[i] === '\\' ? i + 1 : i;
-  return at < chars.length ? { source: codePointEscape(chars[at]), next: at + 1 } : undefined;
-}
-
-// "[" ["^"] range+ "]" where range is c or lo "-" hi; a bound may not be a bare "-" or "]".
-function readClass(chars: string[], start: number): GlobPiece | undefined {
-  const negated = chars[start] === '^';
-  let i = negated ? start + 1 : start;
-  let ranges = '';
-  for (let count = 0; !(chars[i] === ']' && count > 0); count++) {
-    const lo = readClassBound(chars, i);
-    const hi = lo && chars[lo.next] === '-' ? readClassBound(chars, lo.next + 1) : lo;
-    if (!lo || !hi) {
-      return undefined;
-    }
-    // Go accepts a reversed range and lets it match nothing; a RegExp would reject it.
-    ranges += lo.source.codePointAt(0)! <= hi.source.codePointAt(0)! ? `${codePointEscape(lo.source)}-${codePointEscape(hi.source)}` : '';
-    i = hi.next;
-  }
-  return { source: `[${negated ? '^' : ''}${ranges}]`, next: i + 1 };
-}
-
-// A class bound is returned as the raw character in `source`, for comparison before escaping.
-function readClassBound(chars: string[], i: number): GlobPiece | undefined {
-  if (i >= chars.length || chars[i] === '-' || chars[i] === ']') {
-    return undefined;
-  }
-  const at = chars[i] === '\\' ? i + 1 : i;
-  // The class must still be closed after the bound.
-  return at + 1 < chars.length ? { source: chars[at], next: at + 1 } : undefined;
-}
-
-function codePointEscape(char: string): string {
-  return `\\u{${char.codePointAt(0)!.toString(16)}}`;
 }

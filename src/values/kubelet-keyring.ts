@@ -1,4 +1,5 @@
 import type { DockerConfig } from './docker-config';
+import { GoGlob } from './go-glob';
 import { compareGoStrings } from './go-json';
 import { ImageReference } from './image-reference';
 
@@ -149,7 +150,7 @@ export class KubeletKeyring {
 interface PatternMatcher {
   readonly port: string;
   readonly path: string;
-  readonly labels: Array<RegExp | undefined>;
+  readonly labels: Array<GoGlob | undefined>;
 }
 
 // Both sides are parsed as "https://" + text, as the kubelet does; a side that does not parse never matches.
@@ -159,7 +160,7 @@ function compilePattern(pattern: string): PatternMatcher | undefined {
     return undefined;
   }
   const { hostname, port } = splitHostPort(url.host);
-  return { port, path: url.path, labels: hostname.split('.').map(goGlobToRegExp) };
+  return { port, path: url.path, labels: hostname.split('.').map(label => GoGlob.compile(label)) };
 }
 
 // Ports equal, the pattern path a string prefix of the image path, as many labels, each label matching its glob.
@@ -172,7 +173,7 @@ function matcherAccepts(matcher: PatternMatcher | undefined, target: HostAndPath
   return matcher.port === port
     && target.path.startsWith(matcher.path)
     && matcher.labels.length === labels.length
-    && matcher.labels.every((glob, i) => glob !== undefined && glob.test(labels[i]));
+    && matcher.labels.every((glob, i) => glob !== undefined && glob.matches(labels[i]));
 }
 
 // Docker's old rule: a first component with neither '.' nor ':' is a Docker Hub namespace, not a registry.
@@ -215,67 +216,10 @@ function splitHostPort(hostPort: string): { hostname: string; port: string } {
   return { hostname, port: hostPort.slice(colon + 1) };
 }
 
-/**
- * Go `path/filepath.Match` for one host label, as a regular expression, or undefined for a malformed glob (the
- * kubelet treats Match's error as no match). Pattern hosts come out of net/url, which allows only letters, digits,
- * non-ASCII and `!$&'()*+,;=:[]<>"-_.~` in a host, so of Match's syntax only `*` and `[a-z]` classes can occur
- * (`?`, `^` and `\` cannot).
- */
-function goGlobToRegExp(glob: string): RegExp | undefined {
-  const chars = Array.from(glob);
-  let source = '';
-  let i = 0;
-  while (i < chars.length) {
-    if (chars[i] === '[') {
-      const charClass = parseGlobClass(chars, i + 1);
-      if (charClass === undefined) {
-        return undefined;
-      }
-      source += charClass.source;
-      i = charClass.next;
-    } else {
-      source += chars[i] === '*' ? '.*' : codePointEscape(chars[i]);
-      i++;
-    }
-  }
-  return new RegExp(`^${source}$`, 'su');
-}
-
-interface GlobPiece {
-  readonly source: string;
-  readonly next: number;
-}
-
-// A class needs at least one range before its ']'; a reversed range (z-a) is legal in Go and matches nothing.
-function parseGlobClass(chars: string[], start: number): GlobPiece | undefined {
-  const ranges: string[] = [];
-  let rangeCount = 0;
-  let i = start;
-  while (!(chars[i] === ']' && rangeCount > 0)) {
-    const isRange = chars[i + 1] === '-';
-    const low = readGlobClassChar(chars, i);
-    const high = isRange ? readGlobClassChar(chars, i + 2) : low;
-    if (low === undefined || high === undefined) {
-      return undefined;
-    }
-    if (low.codePointAt(0)! <= high.codePointAt(0)!) {
-      ranges.push(`${codePointEscape(low)}-${codePointEscape(high)}`);
-    }
-    rangeCount++;
-    i += isRange ? 3 : 1;
-  }
-  return { source: `[${ranges.join('')}]`, next: i + 1 };
-}
-
-// Go's getEsc: a class character may not be '-' or ']', and the class must go on after it.
-function readGlobClassChar(chars: string[], i: number): string | undefined {
-  const valid = i + 1 < chars.length && chars[i] !== '-' && chars[i] !== ']';
-  return valid ? chars[i] : undefined;
-}
-
-function codePointEscape(char: string): string {
-  return `\\u{${char.codePointAt(0)!.toString(16)}}`;
-}
+// Each host label is matched with Go `path/filepath.Match` (`GoGlob`, linear, no regular expression); a malformed glob
+// is undefined, which the kubelet treats as no match (Match's error). Pattern hosts come out of net/url, which allows
+// only letters, digits, non-ASCII and `!$&'()*+,;=:[]<>"-_.~` in a host, so of Match's syntax only `*` and `[a-z]`
+// classes can occur (`?`, `^` and `\` cannot).
 
 // ---------------------------------------------------------------------------------------------------------------
 // Go net/url.Parse, reduced to what the kubelet reads: host and unescaped path of an http(s) URL.

@@ -252,7 +252,8 @@ describe('the command line as a child process', () => {
     const result = spawnSync(tsNode, ['-P', 'test/tsconfig.json', 'src/cli/main.ts', 'doctor', 'lint', '--format', 'json', `${FIXTURE_DIR}/openchoreo`],
       { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     expect(result.status).toBe(EXIT_FINDINGS);
-    expect(JSON.parse(result.stdout).summary).toEqual({ errors: 6, warnings: 1, suppressed: 0 });
+    // 6 before issue 13, plus the five DataPlanes whose kubernetesCluster.credentials.clientKey is in plain text (item 1).
+    expect(JSON.parse(result.stdout).summary).toEqual({ errors: 11, warnings: 1, suppressed: 0 });
     expect(result.stderr).toMatch(/cdk8s-registries doctor: read 8 files \(9 objects\)/);
   });
 
