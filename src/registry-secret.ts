@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from './argocd';
+import { PURPOSE_LABEL, REGISTRIES_ANNOTATION } from './constants';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from './delivery/secret-delivery';
 import { dnsNameFromId } from './dns-name';
@@ -13,10 +14,8 @@ import { optionalInstance, requireArray, requireInstance } from './runtime-check
 import { DockerConfig } from './values/docker-config';
 import { warn } from './warnings';
 
-/** Label that says what a registry secret is for. */
-export const PURPOSE_LABEL = 'cdk8s-registries/purpose';
-/** Annotation listing the registries (`auths` keys) a registry secret holds credentials for. */
-export const REGISTRIES_ANNOTATION = 'cdk8s-registries/registries';
+// The label and annotation names live in the one constants module (the doctor reads them without the constructs).
+export { PURPOSE_LABEL, REGISTRIES_ANNOTATION };
 
 /**
  * Where `ReplicatedPullSecret` hands its checked replication annotations to `RegistrySecret`: a symbol, so no props

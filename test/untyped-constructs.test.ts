@@ -8,7 +8,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
   BuildServiceAccount, ComponentTypePullSecret, DataPlaneClientCa, ImageControllerNames, ImageRepositoryApiGroup,
-  KonfluxInternalRegistry, KubernetesNames, LabelSelector, MittwaldReplicateTo, OpenChoreoNames,
+  KonfluxInternalRegistry, KubeletKeyring, KubernetesNames, LabelSelector, MittwaldReplicateTo, OpenChoreoNames,
   ReplicateToLint, ChoreoComponent, ChoreoRegistry, ComponentType, DataPlane, DataPlaneApi, ImageRepository,
   ImageRepositoryVisibility, ImageUpdater, KubernetesReplicatorApplication, NamespaceSelection, OpenChoreoReleaseLine,
   PullCoverage, QuayImageController, RegistryChecks, RegistryCredentials, RegistryPurpose, RegistrySecret,
@@ -259,6 +259,7 @@ const FACTORIES: Array<[string, fc.Arbitrary<unknown[]>, (...args: any[]) => unk
   ['ReleasePipelineRef.of', fc.tuple(slot('bundles'), slot([{ name: 'a', value: 'b' }])), (a, b) => ReleasePipelineRef.of(a, b)],
   ['ImageControllerNames.pushSecretName', fc.tuple(slot('web'), slot(...Object.values(ImageRepositoryApiGroup))), (a, b) => ImageControllerNames.pushSecretName(a, b)],
   ['KubernetesNames.validateDns1123Label', fc.tuple(slot('team-a'), slot('namespace')), (a, b) => KubernetesNames.validateDns1123Label(a, b)],
+  ['KubeletKeyring.keyToPattern', fc.tuple(slot('ghcr.io')), a => KubeletKeyring.keyToPattern(a)],
   ['DataPlaneClientCa.fromSecret', fc.tuple(slot('ca'), slot('ca.crt'), slot('ns', undefined)), (a, b, c) => DataPlaneClientCa.fromSecret(a, b, c)],
   ['KonfluxInternalRegistry.tenantSecret', fc.tuple(slot({ namespace: 'user-ns2' }, undefined)), a => KonfluxInternalRegistry.tenantSecret(new Chart(Testing.app(), 'c'), 'X', a)],
 ];

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { SecretValue, SecretValueSource } from './secret-value';
 import { TokenGenerator } from './token-generator';
+import { DOCKER_HUB_KEY } from '../constants';
 import { ValidationError } from '../errors';
 import { optionalBoolean, optionalInstance, optionalString, readStruct, requireEnumValue, requireInstance, requireString } from '../runtime-checks';
 import {
@@ -116,7 +117,6 @@ export interface CredentialParts {
   readonly refreshInterval?: Duration;
 }
 
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const ACR_HOST = /^[a-z0-9]+\.azurecr\.(io|cn|us)$/;
 const GAR_HOST = /^([a-z0-9-]+-docker\.pkg\.dev|([a-z]+\.)?gcr\.io)$/;
 const ECR_HOST = /^(\d{12})\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { DeliveryRequest, emptyToUndefined, RenderedDelivery } from './delivery-request';
 import { OpaqueSecretRequest, renderExternalOpaqueSecret, renderPlainOpaqueSecret, renderSealedOpaqueSecret } from './opaque-secret';
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../constants';
 import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
@@ -11,10 +12,8 @@ import { member, optionalInstance, readStruct, requireEnumValue, requireString }
 import { DockerConfig } from '../values/docker-config';
 import { compareGoStrings, goJsonString } from '../values/go-json';
 
-/** The Secret type every registry secret has. */
-export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
-/** The data key of a `kubernetes.io/dockerconfigjson` Secret. */
-export const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
+// The Secret type and data key every registry secret has, from the one constants module.
+export { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../constants';
 
 /** How a registry secret reaches the cluster. */
 export enum SecretDeliveryKind {

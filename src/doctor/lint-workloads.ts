@@ -1,13 +1,14 @@
 import { ValidationError } from '../errors';
 import { Finding } from './findings';
 import { containerImagesOf, podSpecOf } from './inventory';
-import { asString, isKind, JsonRecord, labelsOf, nameOf, referencedNames } from './kube-object';
+import { isKind, JsonRecord, labelsOf, nameOf, referencedNames } from './kube-object';
 import { findingAt, LintContext, ObjectRule, quotedList } from './lint-context';
 import { Manifest } from './manifests';
 import { nearestMiss } from './near-miss';
 import { allKeysKnown, matchImage, PodContext, PullResolution, resolvePull } from './pull-resolution';
 import { PURPOSE_LABEL, PURPOSE_PUSH } from '../constants';
 import { ImageReference } from '../values/image-reference';
+import { podServiceAccountName, referenceNames } from '../values/pod-pull-secrets';
 
 /**
  * Registries that never serve anonymous pulls: private Amazon ECR and Azure Container Registry. An image there that
@@ -43,8 +44,8 @@ export const serviceAccountRules: ObjectRule[] = [
 function podContextOf(manifest: Manifest, podSpec: JsonRecord, context: LintContext): PodContext {
   return {
     namespace: context.inventory.namespaceOf(manifest.object),
-    serviceAccount: asString(podSpec.serviceAccountName) || asString(podSpec.serviceAccount) || 'default',
-    podPullSecrets: referencedNames(podSpec.imagePullSecrets),
+    serviceAccount: podServiceAccountName(podSpec),
+    podPullSecrets: referenceNames(podSpec.imagePullSecrets),
   };
 }
 

@@ -1,8 +1,8 @@
 import { Inventory, ResolvedPayload, SecretSource } from './inventory';
-import { referencedNames } from './kube-object';
 import { Manifest } from './manifests';
 import { DockerConfig } from '../values/docker-config';
 import { KubeletKeyring } from '../values/kubelet-keyring';
+import { effectivePullSecrets, PullSecretOrigin, referenceNames } from '../values/pod-pull-secrets';
 
 /** The pod whose image pull is explained or checked. */
 export interface PodContext {
@@ -13,11 +13,7 @@ export interface PodContext {
   readonly podPullSecrets: string[];
 }
 
-/**
- * Where the pod's pull secrets come from. The ServiceAccount admission plugin copies the account's
- * `imagePullSecrets` into the pod only when the pod lists none.
- */
-export type PullSecretOrigin = 'pod' | 'service-account' | 'none';
+export type { PullSecretOrigin };
 
 /** One pull secret the pod presents, and what the manifests say about it. */
 export interface AttachedSecret {
@@ -55,9 +51,8 @@ export interface CredentialMatch {
  */
 export function resolvePull(inventory: Inventory, context: PodContext): PullResolution {
   const serviceAccount = inventory.serviceAccount(context.namespace, context.serviceAccount);
-  const accountSecrets = serviceAccount ? referencedNames(serviceAccount.object.imagePullSecrets) : [];
-  const origin: PullSecretOrigin = context.podPullSecrets.length > 0 ? 'pod' : accountSecrets.length > 0 ? 'service-account' : 'none';
-  const names = origin === 'pod' ? context.podPullSecrets : accountSecrets;
+  const { origin, names } = effectivePullSecrets(context.podPullSecrets,
+    serviceAccount ? referenceNames(serviceAccount.object.imagePullSecrets) : undefined);
   const secrets = names.map(name => {
     const sources = inventory.secretSources(context.namespace, name);
     return { name, sources, resolved: sources.length > 0 ? inventory.payloadOf(sources[0]) : undefined };

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
+import { DOCKER_CONFIG_JSON_TYPE } from '../constants';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { SecretValueSource } from '../credentials/secret-value';
 import { goDuration, SecretDelivery } from '../delivery/secret-delivery';
@@ -85,7 +86,6 @@ export interface SecretReferenceProps {
   readonly argoCd?: ArgoCdOptions;
 }
 
-const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 
 /**
  * An OpenChoreo `SecretReference` for registry credentials: type `kubernetes.io/dockerconfigjson`, its

@@ -3,6 +3,7 @@ import { optionalBoolean, optionalString, readStruct, requireString } from '../r
 import { refuseCredentialInUsername, refuseCredentialShape, refuseInvisibleCharacters } from './credential-shape';
 import { compareGoStrings, goFieldNameMatches, goJsonMarshal, goJsonString, JsonValue } from './go-json';
 import { KubeletKeyring } from './kubelet-keyring';
+import { DOCKER_HUB_KEY } from '../constants';
 
 /**
  * Options for `DockerConfig.fromJson`.
@@ -121,7 +122,6 @@ function stateOf(config: DockerConfig): ConfigState {
 }
 
 const ROOT = 'dockerconfigjson';
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_ALIASES = ['registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com'];
 const IGNORED_TOKEN_FIELDS = ['identitytoken', 'registrytoken'];
 const EXAMPLE_CONFIG = '{"auths":{"ghcr.io":{"username":"octo","password":"<token>"}}}';

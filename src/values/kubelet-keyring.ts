@@ -2,6 +2,7 @@ import type { DockerConfig } from './docker-config';
 import { GoGlob } from './go-glob';
 import { compareGoStrings } from './go-json';
 import { ImageReference } from './image-reference';
+import { checkArgs } from '../props-check';
 
 /**
  * One credential the kubelet would try for an image: which `auths` key of which config, and why it matched.
@@ -61,6 +62,7 @@ export class KubeletKeyring {
    * `quay.io/org/` → `quay.io/org/` (a trailing slash after a real path is kept).
    */
   public static keyToPattern(key: string): string | undefined {
+    checkArgs('KubeletKeyring.keyToPattern', [key]);
     const url = parseGoUrl(key.startsWith('https://') || key.startsWith('http://') ? key : `https://${key}`);
     if (url === undefined) {
       return undefined;

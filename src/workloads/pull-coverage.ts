@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
+import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, DOCKER_HUB_KEY } from '../constants';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { ValidationError } from '../errors';
 import { checkOptionalProps } from '../props-check';
@@ -7,6 +8,7 @@ import { oncePerSynth, trackSynths } from '../synth-pass';
 import { DockerConfig } from '../values/docker-config';
 import { ImageReference } from '../values/image-reference';
 import { KubeletKeyring } from '../values/kubelet-keyring';
+import { effectivePullSecrets, podServiceAccountName, referenceNames } from '../values/pod-pull-secrets';
 
 /** Options of a `PullCoverage` check. */
 export interface PullCoverageOptions {
@@ -263,15 +265,12 @@ export function hasExplicitPullCoverage(object: ApiObject): boolean {
 /** ApiObjects that have their own `PullCoverage.of` check, so `ofAll` and the app's default check leave them alone. */
 const CHECKED_OBJECTS = new WeakSet<ApiObject>();
 
-const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB = 'docker.io';
 /** Hosts that serve Docker Hub but are not normalized to docker.io in image names. */
 const DOCKER_HUB_ALIASES = ['registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com'];
 const DOCKER_HUB_HOSTS = [DOCKER_HUB, 'index.docker.io', ...DOCKER_HUB_ALIASES];
-const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 /** The kinds (core `v1`) the inventory reads: pull secrets and the ServiceAccounts that name them. */
 const INVENTORY_KINDS = ['Secret', 'ServiceAccount'];
-const DOCKER_CONFIG_JSON_KEY = '.dockerconfigjson';
 
 /**
  * The error messages of one examination.
@@ -583,7 +582,7 @@ function addApiObject(inventory: Inventory, json: any): void {
     return;
   }
   if (json.kind === 'ServiceAccount') {
-    inventory.serviceAccounts.set(keyOf(namespace, name), (json.imagePullSecrets ?? []).map((ref: any) => String(ref.name)));
+    inventory.serviceAccounts.set(keyOf(namespace, name), referenceNames(json.imagePullSecrets));
   } else if (json.kind === 'Secret' && !inventory.secrets.has(keyOf(namespace, name))) {
     addSecret(inventory, namespace, name, plainSecretEntry(labelOf(namespace, name), json));
   }
@@ -625,16 +624,14 @@ interface PodCredentials {
 
 /** The pod's pull secrets; when it names none, those of its ServiceAccount (the admission plugin copies them). */
 function podCredentials(pod: any, namespace: string, inventory: Inventory, policy: CoveragePolicy): PodCredentials {
-  const own: string[] = (Array.isArray(pod.imagePullSecrets) ? pod.imagePullSecrets : []).map((ref: any) => String(ref?.name));
-  if (own.length > 0) {
-    return { secrets: own.map(name => secretEntry(namespace, name, inventory)) };
-  }
-  const name = String(pod.serviceAccountName ?? pod.serviceAccount ?? 'default');
-  const key = keyOf(namespace, name);
-  const names = inventory.serviceAccounts.get(key);
+  const account = podServiceAccountName(pod);
+  const key = keyOf(namespace, account);
+  const accountNames = inventory.serviceAccounts.get(key);
+  const { origin, names } = effectivePullSecrets(referenceNames(pod.imagePullSecrets), accountNames);
   return {
-    secrets: (names ?? []).map(secret => secretEntry(namespace, secret, inventory)),
-    serviceAccount: { label: labelOf(namespace, name), known: names !== undefined, trusted: policy.trustedServiceAccounts.has(key) },
+    secrets: names.map(name => secretEntry(namespace, name, inventory)),
+    serviceAccount: origin === 'pod' ? undefined
+      : { label: labelOf(namespace, account), known: accountNames !== undefined, trusted: policy.trustedServiceAccounts.has(key) },
   };
 }
 
