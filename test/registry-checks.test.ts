@@ -1,12 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as kplus33 from 'cdk8s-plus-33';
 import {
-  ImagePullCoverage, KubernetesReplicatorApplication, PullCoverage, RegistryChecks, RegistryCredentials, RegistrySecret,
-  ReplicatedPullSecret, SecretValue, ServiceAccountPullSecrets, ValidationError,
+  BuildServiceAccount, DataPlane, DataPlaneApi, ImagePullCoverage, KubernetesReplicatorApplication, PullCoverage,
+  RegistryChecks, RegistryCredentials, RegistryPurpose, RegistrySecret, ReplicatedPullSecret, SecretValue,
+  ServiceAccountPullSecrets, ValidationError,
 } from '../src';
 import { validationErrorOf } from './helpers/errors';
 
@@ -374,6 +375,34 @@ describe('warnings are reported at synth, once, and each code can be an error or
     } finally {
       quiet.restore();
     }
+  });
+});
+
+describe('one synth reports every independent problem at once (the cdk8s way), not one per run', () => {
+  test('a wrong pull secret, a duplicate object, a DataPlane escape-hatch field and an uncovered push target', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'dev', { namespace: 'team-a' });
+    new kplus.Deployment(chart, 'Api', { dockerRegistryAuth: ghcr(chart), containers: [{ image: 'quay.io/acme/api:1.0' }] });
+    new ApiObject(chart, 'A', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    new ApiObject(chart, 'B', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'same' } });
+    const pem = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
+    const dataPlane = new DataPlane(new Chart(app, 'cp'), 'DataPlane', {
+      api: DataPlaneApi.V1ALPHA1_PULL,
+      name: 'dp',
+      organization: 'acme',
+      kubernetesCluster: { name: 'c', credentials: { apiServerUrl: 'https://c.example:6443', caCert: pem, clientCert: pem, clientKey: SecretValue.unsafePlainText(pem) } },
+      gateway: { publicVirtualHost: 'apis.example', organizationVirtualHost: 'apis.internal' },
+      pullRegistry: { prefix: 'docker.io/acme' },
+    });
+    dataPlane.apiObject.addJsonPatch(JsonPatch.add('/spec/registry/imagePullSecretRefs', ['ghcr']));
+    const push = new RegistrySecret(chart, 'Push', { purpose: RegistryPurpose.PUSH, credentials: [RegistryCredentials.quayRobot('acme+b', token())] });
+    BuildServiceAccount.forComponent(chart, 'Build', { component: 'api', secrets: [push], outputImage: 'ghcr.io/acme/api' });
+    const errors = synthErrors(app);
+    expect(errors).toHaveLength(4);
+    expect(errors.some(e => e.includes('[dev/Api] spec.template.spec.containers[0].image'))).toBe(true);
+    expect(errors.some(e => e.includes('[dev/B] metadata.name'))).toBe(true);
+    expect(errors.some(e => e.includes('[cp/DataPlane] spec.registry.imagePullSecretRefs'))).toBe(true);
+    expect(errors.some(e => e.includes('[dev/Build] outputImage'))).toBe(true);
   });
 });
 

@@ -505,37 +505,53 @@ export class DataPlane extends Construct {
   }
 
   /** Runs at synth: escape hatches (`apiObject.addJsonPatch`) must still produce what the target's CRD accepts. */
+  // Validations return their messages (cdk8s reports all of them together) instead of stopping at the first.
   private validateSynthesized(): string[] {
     const json = this.apiObject.toJson();
     if (isAgentShape(this.api)) {
-      checkAgentSpec(this, json.spec, this.api === DataPlaneApi.V1ALPHA1_V0_17, this.api.id);
-      return [];
+      return this.messagesOf(() => checkAgentSpec(this, json.spec, this.api === DataPlaneApi.V1ALPHA1_V0_17, this.api.id));
     }
-    checkFields(this, json.spec, specSchemaFor(this.api), 'spec');
-    this.checkPushSecretNamesAcrossDataPlanes();
-    return [];
+    return [
+      ...this.messagesOf(() => checkFields(this, json.spec, specSchemaFor(this.api), 'spec')),
+      ...this.pushSecretNameConflicts(),
+    ];
+  }
+
+  /** The ValidationError `check` throws, as a validation message (cdk8s prefixes this construct's path itself). */
+  private messagesOf(check: () => void): string[] {
+    try {
+      check();
+      return [];
+    } catch (err) {
+      if (!(err instanceof ValidationError)) {
+        throw err;
+      }
+      const prefix = `[${this.node.path}] `;
+      return [err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message];
+    }
   }
 
   /**
    * The build controller merges the push registries of every DataPlane of a pipeline into one map keyed by secret name,
    * so one secret name with two prefixes loses one of them.
    */
-  private checkPushSecretNamesAcrossDataPlanes(): void {
+  private pushSecretNameConflicts(): string[] {
     const others = dataPlanesOf(this.node.root, this.organization).filter(other => other !== this);
+    const messages: string[] = [];
     for (const other of others) {
       for (const [name, prefix] of this.pushSecretPrefixes) {
         const otherPrefix = other.pushSecretPrefixes.get(name);
         if (otherPrefix !== undefined && otherPrefix !== prefix) {
-          throw new ValidationError({
-            scope: this,
+          messages.push(new ValidationError({
             property: 'pushRegistries.imagePushSecrets',
             value: name,
             problem: `the secret is also used by DataPlane ${other.node.path} for prefix "${otherPrefix}" instead of "${prefix}"; the build controller keys the merged registries of all DataPlanes by secret name, so one prefix is lost`,
             fix: 'give each prefix its own RegistrySecret (a distinct name) in choreo-ci-<organization>',
-          });
+          }).message);
         }
       }
     }
+    return messages;
   }
 }
 

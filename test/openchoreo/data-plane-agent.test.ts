@@ -7,7 +7,7 @@ import { DataPlane, DataPlaneApi, DataPlaneProps, DataPlaneRegistryShape } from 
 import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
 import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { OpenChoreoReleaseLine, SecretReference, SecretReferenceProps } from '../../src/openchoreo/secret-reference';
-import { validationErrorOf } from '../helpers/errors';
+import { firstProblemOf, validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
 import { loadReferenceJson } from '../helpers/reference';
 
@@ -224,7 +224,7 @@ describe('version mismatches name the release that has the field', () => {
     const c = chart();
     const dataPlane = new DataPlane(c, 'DataPlane', { api, name: 'default', organization: 'default', clusterAgent: AGENT });
     dataPlane.apiObject.addJsonPatch(patch);
-    const error = validationErrorOf(() => Testing.synth(c));
+    const error = firstProblemOf(() => Testing.synth(c));
     expect(error.property).toBe(property);
     expect(error.problem).toMatch(problem);
   });
