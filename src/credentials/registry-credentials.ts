@@ -423,10 +423,24 @@ function checkVendorHost(registry: string, vendor: CloudVendor): void {
     throw new ValidationError({
       property: 'registry',
       value: registry,
-      problem: `is not a ${vendor} registry host`,
+      problem: vendorHostProblem(registry, vendor),
       fix: `write the registry host only (no scheme or path), e.g. "${example}"`,
     });
   }
+}
+
+const VENDOR_NAMES: { [vendor: string]: string } = {
+  [CloudVendor.AZURE]: 'an Azure Container Registry host (<name>.azurecr.io)',
+  [CloudVendor.GOOGLE]: 'a Google Artifact Registry or Container Registry host (<region>-docker.pkg.dev, gcr.io)',
+  [CloudVendor.AWS]: 'an Amazon ECR host (<account id>.dkr.ecr.<region>.amazonaws.com)',
+};
+
+/** What is wrong with a host for the vendor, naming the missing part where it is recognisable. */
+function vendorHostProblem(registry: string, vendor: CloudVendor): string {
+  if (vendor === CloudVendor.AWS && /(^|\.)dkr\.ecr\./.test(registry) && !/^[0-9]{12}\.dkr\.ecr\./.test(registry)) {
+    return 'is an ECR host without the 12-digit AWS account id in front (<account id>.dkr.ecr.<region>.amazonaws.com)';
+  }
+  return `is not ${VENDOR_NAMES[vendor]}`;
 }
 
 function checkGeneratorHost(registry: string, generator: TokenGenerator): void {

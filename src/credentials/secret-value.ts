@@ -15,6 +15,15 @@ export enum SecretValueSource {
 }
 
 /**
+ * How a value's source reads in a sentence: "a plain-text value", "a sealed value", "an external value".
+ *
+ * @internal
+ */
+export function describeSource(source: SecretValueSource): string {
+  return source === SecretValueSource.EXTERNAL ? 'an external value' : `a ${source} value`;
+}
+
+/**
  * Options for a value held in an external secret store.
  */
 export interface ExternalSecretValueOptions {

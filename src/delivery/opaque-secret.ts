@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { emptyToUndefined, RenderedDelivery } from './delivery-request';
 import { SealingScope, SealingScopes } from './sealing';
 import type { SealedSecretDeliveryOptions, SecretStoreReference } from './secret-delivery';
-import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource, describeSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
 
 /** Everything needed to render one Opaque Secret (internal). */
@@ -124,7 +124,7 @@ function checkSources(request: OpaqueSecretRequest, accepted: SecretValueSource[
         scope: request.scope,
         property: key,
         value: `${value.source} value`,
-        problem: `is a ${value.source} value, which the ${what} delivery cannot carry`,
+        problem: `is ${describeSource(value.source)}, which the ${what} delivery cannot carry`,
         fix,
       });
     }

@@ -5,7 +5,7 @@ import { OpaqueSecretRequest, renderExternalOpaqueSecret, renderPlainOpaqueSecre
 import { SealingKey, SealingScope, SealingScopes } from './sealing';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE } from '../constants';
 import { CredentialParts, RegistryCredentials } from '../credentials/registry-credentials';
-import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource, describeSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
 import { member, optionalInstance, readStruct, requireEnumValue, requireString } from '../runtime-checks';
@@ -164,7 +164,7 @@ export abstract class SecretDelivery {
             scope: request.scope,
             property: `credentials[${index}]`,
             value: `${credentials.registry} (${source} value)`,
-            problem: `holds a ${source} value, which the ${this.kind} delivery cannot carry; one secret cannot mix kinds`,
+            problem: `holds ${describeSource(source)}, which the ${this.kind} delivery cannot carry; one secret cannot mix kinds`,
             fix,
           });
         }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { RegistryCredentials } from '../credentials/registry-credentials';
-import { SecretValueSource } from '../credentials/secret-value';
+import { SecretValueSource, describeSource } from '../credentials/secret-value';
 import { SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
@@ -299,7 +299,7 @@ function checkCredentials(credentials: RegistryCredentials[], property: string):
       throw new ValidationError({
         property: item,
         value: `${c.registry} (${notExternal} value)`,
-        problem: `holds a ${notExternal} value; the ComponentType renders an ExternalSecret in every workload namespace, which can only name values in the data plane's secret store`,
+        problem: `holds ${describeSource(notExternal)}; the ComponentType renders an ExternalSecret in every workload namespace, which can only name values in the data plane's secret store`,
         fix: 'give the value with SecretValue.fromExternalSecret("<store key>") and store the credential in the data plane\'s secret store',
       });
     }

@@ -9,7 +9,7 @@ import { OpenChoreoNames } from './namespace-names';
 import { RegistryPrefix } from './registry-prefix';
 import { SecretReference } from './secret-reference';
 import { applyArgoCd, ARGOCD_SYNC_WAVE, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
-import { SecretValue, SecretValueSource } from '../credentials/secret-value';
+import { SecretValue, SecretValueSource, describeSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
@@ -821,7 +821,7 @@ function plainClientKey(scope: IConstruct, key: SecretValue): string {
     throw new ValidationError({
       scope,
       property,
-      problem: `is a ${key.source} value, but the DataPlane CRD has no secret reference for the client key: spec.kubernetesCluster.credentials.clientKey holds the key itself`,
+      problem: `is ${describeSource(key.source)}, but the DataPlane CRD has no secret reference for the client key: spec.kubernetesCluster.credentials.clientKey holds the key itself`,
       fix: 'pass SecretValue.unsafePlainText(<base64 PEM key>) read from a file or variable outside Git, and keep the synthesized DataPlane out of Git',
     });
   }

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { DOCKER_CONFIG_JSON_TYPE } from '../constants';
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
-import { SecretValueSource } from '../credentials/secret-value';
+import { SecretValueSource, describeSource } from '../credentials/secret-value';
 import { goDuration, SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
@@ -206,7 +206,7 @@ function storeData(scope: IConstruct, credentials: RegistryCredentials): Array<{
       scope,
       property: 'credentials',
       value: `${credentials.registry} (${nonExternal} value)`,
-      problem: `holds a ${nonExternal} value; a SecretReference only points at values in the plane's External Secrets store, it cannot carry the value itself`,
+      problem: `holds ${describeSource(nonExternal)}; a SecretReference only points at values in the plane's External Secrets store, it cannot carry the value itself`,
       fix: wholeConfigFix,
     });
   }

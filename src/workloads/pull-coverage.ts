@@ -880,9 +880,21 @@ function noKeyFix(image: ImageReference): string {
     return `attach a pull secret with the key "${DOCKER_HUB_KEY}" (RegistryCredentials.dockerHubToken) through dockerRegistryAuth, `
       + 'or, for a public image, declare RegistryCredentials.anonymous("docker.io") in registriesWithoutSecret';
   }
-  return `attach a pull secret with a key for "${image.domain}" (e.g. RegistryCredentials.basic("${image.domain}", ...)) through `
+  return `attach a pull secret with a key for "${image.domain}" (e.g. ${credentialsFactoryFor(image.domain)}) through `
     + `dockerRegistryAuth, or, when it needs no secret, declare "${image.domain}" with RegistryCredentials.anonymous or `
     + 'RegistryCredentials.vendorManaged in registriesWithoutSecret';
+}
+
+/** The RegistryCredentials factory made for a registry host, for fixes (the right one, not always `basic`). */
+function credentialsFactoryFor(host: string): string {
+  const factories: Array<[RegExp, string]> = [
+    [/^quay\.io$/, 'RegistryCredentials.quayRobot("org+robot", token)'],
+    [/^ghcr\.io$/, 'RegistryCredentials.githubToken(user, token)'],
+    [/\.azurecr\.io$/, `RegistryCredentials.azureServicePrincipal("${host}", appId, secret)`],
+    [/(^|\.)(gcr\.io|pkg\.dev)$/, `RegistryCredentials.googleServiceAccountKey("${host}", key)`],
+    [/\.dkr\.ecr\./, `RegistryCredentials.fromTokenGenerator("${host}", TokenGenerator.ecr({ region }))`],
+  ];
+  return factories.find(([pattern]) => pattern.test(host))?.[1] ?? `RegistryCredentials.basic("${host}", user, password)`;
 }
 
 interface PatternParts {
