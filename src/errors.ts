@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { credentialShapeProblem } from './values/credential-shape';
+import { credentialShapeProblem } from './values/credential-patterns';
 
 /**
  * Everything a `ValidationError` reports about one bad input.
