@@ -2,6 +2,7 @@ import { Finding, Severity } from './findings';
 import { Inventory } from './inventory';
 import { refOf } from './kube-object';
 import { Manifest } from './manifests';
+import { DEFAULT_PROTECTED_NAMESPACES } from '../replication/protected-namespaces';
 
 /** What every lint rule can read. */
 export interface LintContext {
@@ -24,8 +25,11 @@ export function findingAt(manifest: Manifest, rule: string, severity: Severity, 
   return { rule, severity, file: manifest.file, line: manifest.line, object: refOf(manifest.object), message, fix };
 }
 
-/** Namespaces that should never receive a copy of a credential. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease', 'default'];
+/**
+ * Namespaces that should never receive a copy of a credential: the same protected set the constructs enforce
+ * (`ReplicatedPullSecret.DEFAULT_PROTECTED_NAMESPACES`), so the doctor and the constructs judge alike.
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = DEFAULT_PROTECTED_NAMESPACES;
 
 /** `"a", "b" and "c"`. */
 export function quotedList(items: string[]): string {

@@ -43,7 +43,7 @@ function mittwaldPatternFindings(manifest: Manifest, producer: SecretProducer, c
     return [];
   }
   const example = () => exampleFor(producer, context);
-  return ReplicateToLint.check(value, { sourceNamespace: producer.namespace, systemNamespaces: SYSTEM_NAMESPACES }).map(finding =>
+  return ReplicateToLint.check(value, { sourceNamespace: producer.namespace, systemNamespaces: [...SYSTEM_NAMESPACES] }).map(finding =>
     finding.code === ReplicateToFindingCode.MATCHES_SYSTEM_NAMESPACE
       ? findingAt(manifest, 'replication-reaches-system-namespace', 'warning', `${MITTWALD_PREFIX}replicate-to: ${finding.problem}`, withExample(finding.fix, example))
       : findingAt(manifest, 'replicator-pattern', finding.severity, `${MITTWALD_PREFIX}replicate-to (${finding.code}): ${finding.problem}`, withExample(finding.fix, example)));
