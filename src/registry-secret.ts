@@ -8,7 +8,7 @@ import { dnsNameFromId } from './dns-name';
 import { ValidationError } from './errors';
 import { KubernetesNames } from './names';
 import { RegistryChecks } from './registry-checks';
-import { DockerConfig } from './values/docker-config';
+import { DockerConfig, DockerConfigKeyWarning } from './values/docker-config';
 import { warn } from './warnings';
 
 /** Label that says what a registry secret is for. */
@@ -307,8 +307,25 @@ function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[])
 // real mismatch into an error). Every other key warning is a key the kubelet never matches as written: an error.
 const SOFT_KEY_WARNINGS = ['docker-hub-alias', 'trailing-slash', 'path-prefix'];
 
+// A platform writes hundreds of secrets for a handful of registry keys: the kubelet's reading of each key is worked out
+// once (it depends on the key alone). Bounded, so that a long-running process with endless distinct keys stays small.
+const KEY_WARNINGS = new Map<string, readonly DockerConfigKeyWarning[]>();
+const KEY_WARNINGS_LIMIT = 1024;
+
+function keyWarnings(registry: string): readonly DockerConfigKeyWarning[] {
+  let warnings = KEY_WARNINGS.get(registry);
+  if (warnings === undefined) {
+    warnings = DockerConfig.warningsForKey(registry);
+    if (KEY_WARNINGS.size >= KEY_WARNINGS_LIMIT) {
+      KEY_WARNINGS.clear();
+    }
+    KEY_WARNINGS.set(registry, warnings);
+  }
+  return warnings;
+}
+
 function checkRegistryKey(scope: IConstruct, registry: string, property: string): void {
-  for (const warning of DockerConfig.warningsForKey(registry)) {
+  for (const warning of keyWarnings(registry)) {
     if (SOFT_KEY_WARNINGS.includes(warning.code)) {
       warn(scope, `${property} "${registry}": ${warning.problem}. Fix: ${warning.fix}`);
     } else {

@@ -38,6 +38,22 @@ describe('bench', () => {
     }
   });
 
+  test('the figures tools read are there, for both layouts and both ways of synthesizing ours', () => {
+    const names = [...summary.keys()];
+    for (const layout of ['chart_per_org', 'one_chart']) {
+      for (const ours of ['ours', 'ours_synth']) {
+        for (const figure of ['time', 'memory']) {
+          expect(names).toContain(`ratio_${ours}_over_raw_${figure}_${layout}`);
+          expect(names).toContain(`growth_exponent_${figure}_${ours}_${layout}`);
+        }
+        expect(names).toContain(`ratio_kubectl_over_${ours}_${layout}`);
+      }
+      expect(names).toContain(`growth_exponent_time_raw_${layout}`);
+    }
+    expect(names).toContain('ratio_kubectl_over_ours');
+    expect(names).toContain('ratio_raw_chart_per_org_over_one_chart_time');
+  });
+
   test('the platform has the expected objects, and lookups, previews and kubectl agree with it', () => {
     // 4 orgs: push secret, replicated pull secret, DataPlane, and a ClusterExternalSecret for the one org (org-002)
     // that replicates with External Secrets; 8 projects: a build ServiceAccount; 24 environments: a pull secret.
@@ -45,7 +61,7 @@ describe('bench', () => {
     expect(summary.get('registry_secrets')).toBe(24 + 2 * 4);
     expect(summary.get('lookups_correct')).toBe(true);
     expect(summary.get('kubectl_same_dockerconfigjson')).toBe(true);
-    expect(summary.get('ours_sealing_s')).toBeGreaterThanOrEqual(0);
+    expect(summary.get('ours_sealing_s_chart_per_org')).toBeGreaterThanOrEqual(0);
   });
 });
 
@@ -55,6 +71,7 @@ describe('bench arguments', () => {
     expect(options.size).toEqual({ orgs: 5, projects: 10, envs: 3 });
     expect(options.reps).toBe(1);
     expect(options.kubectlSample).toBe(3);
+    expect(parseArgs([]).kubectlSample).toBe(60);
     expect(options.inProcess).toBe(false);
   });
 

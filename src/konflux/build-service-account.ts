@@ -7,6 +7,7 @@ import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
+import { addValidationOncePerSynth } from '../synth-pass';
 import { ImageReference } from '../values/image-reference';
 
 /** The default sync wave of the service accounts: after the secrets they list (-1). */
@@ -224,9 +225,8 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
       const outputImage = buildProps.outputImage;
       if (outputImage !== undefined) {
         requireImage(this, outputImage);
-        this.node.addValidation({
-          validate: () => pushCoverageMessages(this.name, this.secrets, [{ property: 'outputImage', repository: outputImage }]),
-        });
+        addValidationOncePerSynth(this,
+          () => pushCoverageMessages(this.name, this.secrets, [{ property: 'outputImage', repository: outputImage }]));
       }
       if (this.linking !== KonfluxSecretLinking.COMMON_SECRET_LABEL) {
         this.serviceAccount = this.emitServiceAccount(props.argoCd, [

@@ -1,0 +1,109 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart, DependencyGraph, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { ValidationError } from './errors';
+import { duringSynth } from './synth-pass';
+
+/**
+ * Writes the same files as `app.synth()`, validating the app once instead of once per chart.
+ *
+ * cdk8s 2.70 validates the whole app and re-resolves its dependencies in `app.synth()`, and then again for every
+ * chart it writes (each `chart.toJson()` does both over the whole app), so an app with a chart per team pays for the
+ * whole tree once per chart: the cost grows with charts × constructs. `RegistrySynth.synth(app)` runs every
+ * validation of the app once, with the same error as `app.synth()`, then writes each chart's objects in the order
+ * and to the file names `app.synth()` uses.
+ *
+ * It is a drop-in replacement for `app.synth()` in `main.ts`. When an app uses something whose output it does not
+ * reproduce byte for byte (dependencies between constructs or charts, nested charts, an output type other than a
+ * file per chart or one file for the app, construct metadata), it calls `app.synth()` instead, so the files are
+ * always the ones cdk8s writes.
+ *
+ * @see https://cdk8s.io/docs/latest/basics/app/
+ */
+export class RegistrySynth {
+  /**
+   * Synthesizes `app` into its `outdir`, like `app.synth()`; on a validation error nothing is written.
+   *
+   * @param app the cdk8s App to synthesize
+   */
+  public static synth(app: App): void {
+    if (!app || typeof (app as any).node !== 'object' || typeof (app as any).synth !== 'function' || typeof (app as any).outdir !== 'string') {
+      throw new ValidationError({
+        property: 'app',
+        value: app === null ? 'null' : typeof app,
+        problem: 'is not a cdk8s App',
+        fix: 'pass the App you would call app.synth() on',
+      });
+    }
+    if (!RegistrySynth.writesTheSameFiles(app)) {
+      app.synth();
+      return;
+    }
+    duringSynth(app, () => {
+      validateOnce(app);
+      writeCharts(app);
+    });
+  }
+
+  /**
+   * Whether `RegistrySynth.synth(app)` writes the files itself (true) or leaves them to `app.synth()` (false).
+   *
+   * @param app the cdk8s App
+   */
+  public static writesTheSameFiles(app: App): boolean {
+    const outputType = app.yamlOutputType;
+    if (outputType !== YamlOutputType.FILE_PER_CHART && outputType !== YamlOutputType.FILE_PER_APP) {
+      return false;
+    }
+    // Private in cdk8s' types, a plain property at run time; when on, app.synth() also writes construct-metadata.json.
+    if ((app as any).recordConstructMetadata === true) {
+      return false;
+    }
+    // With no dependencies and no chart inside a chart, cdk8s' dependency resolution adds nothing: the order of the
+    // charts and of the objects in each chart is the construct tree's, and the files are named without an index.
+    return app.node.findAll().every(construct => construct.node.dependencies.length === 0
+      && !(Chart.isChart(construct) && hasChartAbove(construct)));
+  }
+
+  private constructor() {
+  }
+}
+
+function hasChartAbove(chart: IConstruct): boolean {
+  return chart.node.scopes.slice(0, -1).some(scope => Chart.isChart(scope));
+}
+
+/** Every validation of the app, once; the same error text as `app.synth()`. */
+function validateOnce(app: App): void {
+  const errors: string[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const error of construct.node.validate()) {
+      errors.push(`[${construct.node.path}] ${error}`);
+    }
+  }
+  if (errors.length > 0) {
+    throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  }
+}
+
+function writeCharts(app: App): void {
+  fs.mkdirSync(app.outdir, { recursive: true });
+  const charts = app.charts;
+  if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
+    if (charts.length > 0) {
+      Yaml.save(path.join(app.outdir, `app${app.outputFileExtension}`), charts.flatMap(chartObjects));
+    }
+    return;
+  }
+  for (const chart of charts) {
+    Yaml.save(path.join(app.outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), chartObjects(chart));
+  }
+}
+
+/** The chart's own objects (not those of a chart below it), in dependency order, as JSON. */
+function chartObjects(chart: Chart): any[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
+    .map(object => object.toJson());
+}
