@@ -235,11 +235,12 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
 
 // Secrets claimed per app (one app is one cluster), so two RegistrySecrets never synthesize the same namespace/name (cdk8s would emit both and
 // the second would silently overwrite the first in the cluster).
-const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+// The claiming construct is kept, not its path: a path is worked out only for an error (it costs a walk to the root).
+const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 function claimName(scope: IConstruct, namespace: string | undefined, name: string): void {
   const root = scope.node.root;
-  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, string>();
+  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, IConstruct>();
   CLAIMED_NAMES.set(root, claimed);
   const key = `${namespace ?? ''}/${name}`;
   const other = claimed.get(key);
@@ -248,13 +249,13 @@ function claimName(scope: IConstruct, namespace: string | undefined, name: strin
       scope,
       property: 'name',
       value: key,
-      problem: `is already used by the RegistrySecret at ${other} in the same App; one App is one cluster's output`,
+      problem: `is already used by the RegistrySecret at ${other.node.path} in the same App; one App is one cluster's output`,
       fix: 'if both are for one cluster, give one of them another name or put both registries into one RegistrySecret; '
         + 'if they are for different clusters, give each cluster its own App (new App({ outdir: "dist/<cluster>" })) and '
         + 'create the secret once in each',
     });
   }
-  claimed.set(key, scope.node.path);
+  claimed.set(key, scope);
 }
 
 

@@ -16,8 +16,8 @@ import { duringSynth } from './synth-pass';
  *
  * It is a drop-in replacement for `app.synth()` in `main.ts`. When an app uses something whose output it does not
  * reproduce byte for byte (dependencies between constructs or charts, nested charts, an output type other than a
- * file per chart or one file for the app, construct metadata), it calls `app.synth()` instead, so the files are
- * always the ones cdk8s writes.
+ * file per chart or one file for the app, construct metadata, an App or Chart class that overrides `synth()` or
+ * `toJson()`), it calls `app.synth()` instead, so the files are always the ones cdk8s writes.
  *
  * @see https://cdk8s.io/docs/latest/basics/app/
  */
@@ -52,6 +52,10 @@ export class RegistrySynth {
    * @param app the cdk8s App
    */
   public static writesTheSameFiles(app: App): boolean {
+    // An App or Chart class that overrides synth()/toJson() (or another copy of cdk8s) writes what its code says.
+    if (Object.getPrototypeOf(app).synth !== App.prototype.synth) {
+      return false;
+    }
     const outputType = app.yamlOutputType;
     if (outputType !== YamlOutputType.FILE_PER_CHART && outputType !== YamlOutputType.FILE_PER_APP) {
       return false;
@@ -63,7 +67,7 @@ export class RegistrySynth {
     // With no dependencies and no chart inside a chart, cdk8s' dependency resolution adds nothing: the order of the
     // charts and of the objects in each chart is the construct tree's, and the files are named without an index.
     return app.node.findAll().every(construct => construct.node.dependencies.length === 0
-      && !(Chart.isChart(construct) && hasChartAbove(construct)));
+      && !(Chart.isChart(construct) && (hasChartAbove(construct) || construct.toJson !== Chart.prototype.toJson)));
   }
 
   private constructor() {

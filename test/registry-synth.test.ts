@@ -160,6 +160,20 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
     });
     expect(perResource.ours.size).toBe(2);
     expect(perResource.ours).toEqual(perResource.cdk8s);
+
+    // A chart class that post-processes its objects in toJson(): app.synth() calls it, so the helper must too.
+    class StampedChart extends Chart {
+      public toJson(): any[] {
+        return super.toJson().map(object => ({ ...object, metadata: { ...object.metadata, annotations: { stamped: 'yes' } } }));
+      }
+    }
+    const stamped = bothWays(outdir => {
+      const app = new App({ outdir });
+      new ApiObject(new StampedChart(app, 'stamped'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'config' } });
+      return [app];
+    });
+    expect(stamped.ours.get('stamped.k8s.yaml')).toContain('stamped: "yes"');
+    expect(stamped.ours).toEqual(stamped.cdk8s);
   });
 
   test('validates once: the app\'s validations run once, not once per chart', () => {
