@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { categoryOf, summarizeProfile } from '../bench/profile';
 import { formatSummary, parseArgs, runBench, Summary } from '../bench/run';
 
 // A smoke run of `npm run bench` at a tiny size, in this process: the outputs must agree and every summary line must
@@ -87,5 +88,28 @@ describe('bench arguments', () => {
 
   test.each([['--org', '5'], ['--orgs=5'], ['orgs']])('%s is refused as unknown', (...args) => {
     expect(() => parseArgs(args)).toThrow(/unknown option .*--orgs --projects/);
+  });
+});
+
+describe('bench profile summary', () => {
+  test('splits self time into cdk8s, YAML, ours, Node and the garbage collector', () => {
+    const frame = (url: string, functionName = 'f') => ({ functionName, url, lineNumber: 0 });
+    const summary = summarizeProfile({
+      nodes: [
+        { id: 1, callFrame: frame('', '(root)'), children: [2, 3, 4, 5, 6] },
+        { id: 2, callFrame: frame('file:///w/node_modules/cdk8s/lib/app.js', 'validate') },
+        { id: 3, callFrame: frame('file:///w/node_modules/yaml/dist/stringify/stringify.js', 'stringify') },
+        { id: 4, callFrame: frame('file:///w/.bench/js/src/registry-secret.js', 'RegistrySecret') },
+        { id: 5, callFrame: frame('node:crypto', 'publicEncrypt') },
+        { id: 6, callFrame: frame('', '(garbage collector)') },
+      ],
+      samples: [2, 2, 3, 4, 5, 6],
+      timeDeltas: [1000, 1000, 2000, 500, 500, 1000],
+    });
+    expect(summary.totalMs).toBe(6);
+    expect(summary.categories).toEqual([['cdk8s', 2], ['yaml', 2], ['gc-and-native', 1], ['ours', 0.5], ['node', 0.5]]);
+    expect(summary.functions[0]).toEqual(['validate lib/app.js:1', 2]);
+    expect(categoryOf('file:///w/node_modules/constructs/lib/construct.js')).toBe('cdk8s');
+    expect(categoryOf('file:///w/node_modules/cdk8s-plus-28/lib/index.js')).toBe('cdk8s-plus');
   });
 });
