@@ -91,23 +91,46 @@ function validateOnce(app: App): void {
   }
 }
 
+/** What `Yaml.stringify` puts between documents. */
+const DOCUMENT_SEPARATOR = '---\n';
+
 function writeCharts(app: App): void {
   fs.mkdirSync(app.outdir, { recursive: true });
   const charts = app.charts;
   if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
     if (charts.length > 0) {
-      Yaml.save(path.join(app.outdir, `app${app.outputFileExtension}`), charts.flatMap(chartObjects));
+      writeYaml(path.join(app.outdir, `app${app.outputFileExtension}`), charts.flatMap(chartObjects));
     }
     return;
   }
   for (const chart of charts) {
-    Yaml.save(path.join(app.outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), chartObjects(chart));
+    writeYaml(path.join(app.outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), chartObjects(chart));
   }
 }
 
-/** The chart's own objects (not those of a chart below it), in dependency order, as JSON. */
-function chartObjects(chart: Chart): any[] {
+/** The chart's own objects (not those of a chart below it), in dependency order. */
+function chartObjects(chart: Chart): ApiObject[] {
   return new DependencyGraph(chart.node).topology()
-    .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart)
-    .map(object => object.toJson());
+    .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart);
+}
+
+/**
+ * Writes the bytes `Yaml.save(file, objects.map(o => o.toJson()))` writes (documents joined by `---`), one object at
+ * a time: the JSON and YAML of one object are garbage before the next is made, where `app.synth()` holds a whole
+ * chart's. Written to a temporary file renamed at the end, so an object that fails to render leaves no partial file.
+ */
+function writeYaml(file: string, objects: ApiObject[]): void {
+  const partial = `${file}.partial-${process.pid}`;
+  const fd = fs.openSync(partial, 'w');
+  try {
+    objects.forEach((object, index) => {
+      fs.writeSync(fd, `${index > 0 ? DOCUMENT_SEPARATOR : ''}${Yaml.stringify(object.toJson())}`, null, 'utf8');
+    });
+  } catch (err) {
+    fs.closeSync(fd);
+    fs.rmSync(partial, { force: true });
+    throw err;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(partial, file);
 }

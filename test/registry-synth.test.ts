@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, JsonPatch, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { buildPlatform } from '../bench/platform';
 import { buildInventory, Layout, testCertificatePem } from '../bench/spec';
@@ -212,6 +212,29 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
     const cdk8s = failedSynth(app => app.synth());
     expect(cdk8s.message).toMatch(message);
     expect(failedSynth(app => RegistrySynth.synth(app))).toEqual({ message: cdk8s.message, files: 0 });
+  });
+
+  test('an object that fails to render after validation: the same error, the same files, no partial file', () => {
+    const run = (synth: (app: App) => void) => {
+      const outdir = tmpDir();
+      const app = new App({ outdir });
+      new ApiObject(new Chart(app, 'first'), 'Good', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good' } });
+      const second = new Chart(app, 'second');
+      new ApiObject(second, 'Before', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'before' } });
+      new ApiObject(second, 'Bad', {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad' }, data: Lazy.any({ produce: () => { throw new Error('cannot render'); } }),
+      });
+      let message = '';
+      try {
+        synth(app);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      return { message, files: [...filesUnder(outdir).keys()] };
+    };
+    const cdk8s = run(app => app.synth());
+    expect(cdk8s.message).toContain('cannot render');
+    expect(run(app => RegistrySynth.synth(app))).toEqual(cdk8s);
   });
 
   test('anything but an App is refused with a ValidationError naming the property', () => {
