@@ -93,6 +93,7 @@ function validateOnce(app: App): void {
 
 /** What `Yaml.stringify` puts between documents. */
 const DOCUMENT_SEPARATOR = '---\n';
+const WRITE_CHUNK_CHARACTERS = 1024 * 1024;
 
 function writeCharts(app: App): void {
   fs.mkdirSync(app.outdir, { recursive: true });
@@ -123,9 +124,23 @@ function writeYaml(file: string, objects: ApiObject[]): void {
   const partial = `${file}.partial-${process.pid}`;
   const fd = fs.openSync(partial, 'w');
   try {
+    // Documents are written in chunks of about a MiB: one write per object would cost a system call each.
+    let chunk: string[] = [];
+    let chunkLength = 0;
+    const flush = () => {
+      fs.writeSync(fd, chunk.join(''), null, 'utf8');
+      chunk = [];
+      chunkLength = 0;
+    };
     objects.forEach((object, index) => {
-      fs.writeSync(fd, `${index > 0 ? DOCUMENT_SEPARATOR : ''}${Yaml.stringify(object.toJson())}`, null, 'utf8');
+      const document = `${index > 0 ? DOCUMENT_SEPARATOR : ''}${Yaml.stringify(object.toJson())}`;
+      chunk.push(document);
+      chunkLength += document.length;
+      if (chunkLength >= WRITE_CHUNK_CHARACTERS) {
+        flush();
+      }
     });
+    flush();
   } catch (err) {
     fs.closeSync(fd);
     fs.rmSync(partial, { force: true });
