@@ -3,11 +3,15 @@
 // Prints a table, then one `name=value` line per figure after "# summary".
 //
 //   npx ts-node -T -P bench/tsconfig.json bench/run.ts [--orgs 200] [--projects 50] [--envs 3] [--reps 3]
-//     [--kubectl-sample 20 (0: skip kubectl)] [--quick (20 × 10 × 3, one repetition)] [--work-dir .bench]
+//     [--kubectl-sample 60 (0: skip kubectl)] [--quick (20 × 10 × 3, one repetition)] [--work-dir .bench]
 //     [--in-process (no child processes: no per-variant memory figures)]
 //
 // Each measurement runs in its own `node` process (the sources are transpiled once into .bench/js), so that peak RSS
 // and CPU belong to one variant, size and layout; the median of the repetitions is reported.
+//
+// Variants: raw (cdk8s ApiObjects, app.synth()), ours (our constructs, app.synth()) and ours-synth (our constructs,
+// RegistrySynth.synth(app)), each in both layouts (a chart per organization, one chart). Figure names end in
+// _chart_per_org or _one_chart and are printed in the same order every run.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -34,7 +38,9 @@ export interface BenchOptions {
 export type Summary = Map<string, number | boolean>;
 
 const ROOT = path.join(__dirname, '..');
-const VARIANTS: Variant[] = ['raw', 'ours'];
+const VARIANTS: Variant[] = ['raw', 'ours', 'ours-synth'];
+/** Our variants, each compared with raw. */
+const OURS: Variant[] = ['ours', 'ours-synth'];
 const LAYOUTS: Layout[] = ['chart-per-org', 'one-chart'];
 /** The fractions of the size measured, smallest first; growth is reported from each step to the next. */
 const STEPS: Array<{ fraction: number; label: string }> = [
@@ -71,7 +77,8 @@ export function parseArgs(argv: string[]): BenchOptions {
   return {
     size: { orgs: number('orgs', base.orgs), projects: number('projects', base.projects), envs: number('envs', base.envs) },
     reps: Math.max(1, number('reps', quick ? 1 : 3)),
-    kubectlSample: number('kubectl-sample', quick ? 3 : 20),
+    // Every kubectl call starts a process, so its time swings with the load: 60 calls keep the median stable.
+    kubectlSample: number('kubectl-sample', quick ? 3 : 60),
     inProcess: flags.has('in-process'),
     workDir: path.resolve(flags.get('work-dir') ?? path.join(ROOT, '.bench')),
   };
@@ -81,6 +88,8 @@ export function parseArgs(argv: string[]): BenchOptions {
 export function runBench(options: BenchOptions, log: (line: string) => void): Summary {
   fs.mkdirSync(options.workDir, { recursive: true });
   const load = os.loadavg();
+  log('variants: raw = cdk8s ApiObjects + app.synth(); ours = our constructs + app.synth(); '
+    + 'ours-synth = our constructs + RegistrySynth.synth(app) (same files, validates once instead of once per chart)');
   log(`cdk8s-registries bench: ${options.size.orgs} orgs × ${options.size.projects} projects × ${options.size.envs} envs, `
     + `${options.reps} repetition(s), ${os.cpus().length} cores, load average ${load.map(l => l.toFixed(2)).join(' ')}`);
   const child = options.inProcess ? undefined : transpile(options.workDir);
@@ -125,10 +134,18 @@ export function runBench(options: BenchOptions, log: (line: string) => void): Su
   summary.set('constructs_raw', full('raw', 'chart-per-org').constructs);
   summary.set('same_yaml', sameYaml(results, sizes.map(s => s.size), options.workDir, log));
   for (const layout of LAYOUTS) {
-    addComparison(summary, layout === 'chart-per-org' ? '' : 'one_chart_', full('ours', layout), full('raw', layout));
+    for (const variant of OURS) {
+      addComparison(summary, variantName(variant), layoutName(layout), full(variant, layout), full('raw', layout));
+    }
+  }
+  // cdk8s's own cost of a chart per organization: the same objects, N charts instead of one.
+  summary.set('charts_chart_per_org', options.size.orgs);
+  for (const variant of VARIANTS) {
+    summary.set(`ratio_${variantName(variant)}_chart_per_org_over_one_chart_time`,
+      ratio(full(variant, 'chart-per-org').wallMs, full(variant, 'one-chart').wallMs));
   }
   for (const layout of LAYOUTS) {
-    addGrowth(summary, layout === 'chart-per-org' ? '' : 'one_chart_', results, sizes, layout);
+    addGrowth(summary, layoutName(layout), results, sizes, layout);
   }
 
   if (options.kubectlSample > 0) {
@@ -137,12 +154,13 @@ export function runBench(options: BenchOptions, log: (line: string) => void): Su
     summary.set('kubectl_sampled', kubectl.sampled);
     summary.set('kubectl_ms_per_secret', round(kubectl.msPerSecret, 1));
     summary.set('kubectl_extrapolated_s', round(extrapolatedMs / 1000, 1));
-    // kubectl would write only the registry secrets, and only as plain Secrets; ours is timed for the whole platform.
+    // Per secret: kubectl's time for one secret over ours for the whole platform divided by its registry secrets
+    // (kubectl would write only those, as plain Secrets). The headline figure is ours with app.synth(), a chart per org.
+    summary.set('ratio_kubectl_over_ours', round(extrapolatedMs / full('ours', 'chart-per-org').wallMs, 1));
     for (const layout of LAYOUTS) {
-      const ours = full('ours', layout);
-      const prefix = layout === 'chart-per-org' ? '' : 'one_chart_';
-      summary.set(`${prefix}ratio_kubectl_over_ours`, round(extrapolatedMs / ours.wallMs, 1));
-      summary.set(`${prefix}ratio_kubectl_over_ours_per_object`, round(kubectl.msPerSecret / (ours.wallMs / ours.objects), 1));
+      for (const variant of OURS) {
+        summary.set(`ratio_kubectl_over_${variantName(variant)}_${layoutName(layout)}`, round(extrapolatedMs / full(variant, layout).wallMs, 1));
+      }
     }
     summary.set('kubectl_same_dockerconfigjson', kubectl.sameDockerConfig);
   }
@@ -223,42 +241,64 @@ function medianOf(results: Measurement[], variant: Variant, size: PlatformSize, 
   };
 }
 
-function addComparison(summary: Summary, prefix: string, ours: Measurement, raw: Measurement): void {
-  summary.set(`${prefix}ours_time_s`, round(ours.wallMs / 1000, 2));
-  summary.set(`${prefix}raw_time_s`, round(raw.wallMs / 1000, 2));
-  summary.set(`${prefix}ratio_ours_over_raw_time`, ratio(ours.wallMs, raw.wallMs));
-  summary.set(`${prefix}ours_cpu_s`, round(ours.cpuMs / 1000, 2));
-  summary.set(`${prefix}raw_cpu_s`, round(raw.cpuMs / 1000, 2));
-  summary.set(`${prefix}ratio_ours_over_raw_cpu`, ratio(ours.cpuMs, raw.cpuMs));
-  summary.set(`${prefix}ours_peak_rss_mb`, round(ours.maxRssMb, 0));
-  summary.set(`${prefix}raw_peak_rss_mb`, round(raw.maxRssMb, 0));
-  summary.set(`${prefix}ratio_ours_over_raw_memory`, round(ours.maxRssMb / raw.maxRssMb, 2));
-  summary.set(`${prefix}ours_baseline_rss_mb`, round(ours.baselineRssMb, 0));
-  summary.set(`${prefix}raw_baseline_rss_mb`, round(raw.baselineRssMb, 0));
-  summary.set(`${prefix}ratio_ours_over_raw_memory_above_baseline`, round(aboveBaseline(ours) / aboveBaseline(raw), 2));
+function addComparison(summary: Summary, name: string, layout: string, ours: Measurement, raw: Measurement): void {
+  summary.set(`${name}_time_s_${layout}`, round(ours.wallMs / 1000, 2));
+  summary.set(`raw_time_s_${layout}`, round(raw.wallMs / 1000, 2));
+  summary.set(`ratio_${name}_over_raw_time_${layout}`, ratio(ours.wallMs, raw.wallMs));
+  summary.set(`${name}_cpu_s_${layout}`, round(ours.cpuMs / 1000, 2));
+  summary.set(`raw_cpu_s_${layout}`, round(raw.cpuMs / 1000, 2));
+  summary.set(`ratio_${name}_over_raw_cpu_${layout}`, ratio(ours.cpuMs, raw.cpuMs));
+  summary.set(`${name}_peak_rss_mb_${layout}`, round(ours.maxRssMb, 0));
+  summary.set(`raw_peak_rss_mb_${layout}`, round(raw.maxRssMb, 0));
+  summary.set(`ratio_${name}_over_raw_memory_${layout}`, round(ours.maxRssMb / raw.maxRssMb, 2));
+  summary.set(`${name}_baseline_rss_mb_${layout}`, round(ours.baselineRssMb, 0));
+  summary.set(`raw_baseline_rss_mb_${layout}`, round(raw.baselineRssMb, 0));
+  summary.set(`ratio_${name}_over_raw_memory_above_baseline_${layout}`, round(aboveBaseline(ours) / aboveBaseline(raw), 2));
   // Node start-up and module loading, paid once per synth run (ours loads cdk8s-plus-28 too).
-  summary.set(`${prefix}ours_module_load_s`, round(ours.loadMs / 1000, 2));
-  summary.set(`${prefix}raw_module_load_s`, round(raw.loadMs / 1000, 2));
+  summary.set(`${name}_module_load_s_${layout}`, round(ours.loadMs / 1000, 2));
+  summary.set(`raw_module_load_s_${layout}`, round(raw.loadMs / 1000, 2));
   // Sealing is RSA-OAEP + AES-GCM per sealed value; the raw variant embeds precomputed ciphertext instead.
-  summary.set(`${prefix}ours_sealing_s`, round(ours.sealingMs / 1000, 2));
-  summary.set(`${prefix}ours_sealing_share`, round(ours.sealingMs / ours.wallMs, 3));
-  summary.set(`${prefix}ratio_ours_without_sealing_over_raw_time`, ratio(ours.wallMs - ours.sealingMs, raw.wallMs));
+  summary.set(`${name}_sealing_s_${layout}`, round(ours.sealingMs / 1000, 2));
+  summary.set(`${name}_sealing_share_${layout}`, round(ours.sealingMs / ours.wallMs, 3));
+  summary.set(`ratio_${name}_without_sealing_over_raw_time_${layout}`, ratio(ours.wallMs - ours.sealingMs, raw.wallMs));
 }
 
-/** Growth from each step to the next: of objects, time, and memory above the loaded-modules baseline. */
-function addGrowth(summary: Summary, prefix: string, results: Measurement[],
-  sizes: Array<{ label: string; size: PlatformSize }>, layout: Layout): void {
+/**
+ * Growth from each step to the next (objects, time, and memory above the loaded-modules baseline), and the growth
+ * exponent from the smallest to the full size: log(time ratio) / log(object ratio), 1 for linear growth.
+ */
+function addGrowth(summary: Summary, layout: string, results: Measurement[],
+  sizes: Array<{ label: string; size: PlatformSize }>, layoutKind: Layout): void {
+  const at = (variant: Variant, index: number) => medianOf(results, variant, sizes[index].size, layoutKind);
   for (let i = 1; i < sizes.length; i++) {
     const step = `${sizes[i - 1].label}_to_${sizes[i].label}`;
-    const at = (variant: Variant, index: number) => medianOf(results, variant, sizes[index].size, layout);
-    summary.set(`${prefix}growth_objects_${step}`, round(at('ours', i).objects / at('ours', i - 1).objects, 2));
+    summary.set(`growth_objects_${step}_${layout}`, round(at('ours', i).objects / at('ours', i - 1).objects, 2));
     for (const variant of VARIANTS) {
       const before = at(variant, i - 1);
       const after = at(variant, i);
-      summary.set(`${prefix}growth_time_${variant}_${step}`, round(after.wallMs / before.wallMs, 2));
-      summary.set(`${prefix}growth_memory_${variant}_${step}`, round(aboveBaseline(after) / aboveBaseline(before), 2));
+      summary.set(`growth_time_${variantName(variant)}_${step}_${layout}`, round(after.wallMs / before.wallMs, 2));
+      summary.set(`growth_memory_${variantName(variant)}_${step}_${layout}`, round(aboveBaseline(after) / aboveBaseline(before), 2));
     }
   }
+  const last = sizes.length - 1;
+  for (const variant of VARIANTS) {
+    const objects = at(variant, last).objects / at(variant, 0).objects;
+    const exponent = (numerator: number, denominator: number) =>
+      (objects > 1 ? round(Math.log(numerator / denominator) / Math.log(objects), 2) : 1);
+    summary.set(`growth_exponent_time_${variantName(variant)}_${layout}`, exponent(at(variant, last).wallMs, at(variant, 0).wallMs));
+    summary.set(`growth_exponent_memory_${variantName(variant)}_${layout}`,
+      exponent(aboveBaseline(at(variant, last)), aboveBaseline(at(variant, 0))));
+  }
+}
+
+/** `ours-synth` → `ours_synth`, for figure names. */
+function variantName(variant: Variant): string {
+  return variant.replace(/-/g, '_');
+}
+
+/** `chart-per-org` → `chart_per_org`, for figure names. */
+function layoutName(layout: Layout): string {
+  return layout.replace(/-/g, '_');
 }
 
 /**
@@ -286,18 +326,23 @@ function addLookups(summary: Summary, lookups: LookupTimings): void {
 }
 
 /**
- * Whether ours and raw wrote the same bytes at every size and layout; on a difference, logs the first differing line
- * (from the output of the last repetition, still on disk).
+ * Whether every variant wrote the same bytes as raw at every size and layout; on a difference, logs the first
+ * differing line (from the output of the last repetition, still on disk).
  */
 function sameYaml(results: Measurement[], sizes: PlatformSize[], workDir: string, log: (line: string) => void): boolean {
   let same = true;
   for (const size of sizes) {
     for (const layout of LAYOUTS) {
-      const hashes = new Set(results.filter(r => r.size.orgs === size.orgs && r.layout === layout).map(r => r.yamlSha256));
-      if (hashes.size !== 1) {
-        same = false;
-        const dir = (variant: Variant) => path.join(workDir, 'out', `${layout}-${size.orgs}-${variant}`);
-        log(`DIFFERENT YAML at ${size.orgs} orgs, ${layout}: ${firstDifference(dir('ours'), dir('raw'))}`);
+      const hashOf = (variant: Variant) => new Set(results
+        .filter(r => r.size.orgs === size.orgs && r.layout === layout && r.variant === variant).map(r => r.yamlSha256));
+      const rawHashes = hashOf('raw');
+      for (const variant of OURS) {
+        const hashes = new Set([...rawHashes, ...hashOf(variant)]);
+        if (hashes.size !== 1) {
+          same = false;
+          const dir = (v: Variant) => path.join(workDir, 'out', `${layout}-${size.orgs}-${v}`);
+          log(`DIFFERENT YAML at ${size.orgs} orgs, ${layout}, ${variant} vs raw: ${firstDifference(dir(variant), dir('raw'))}`);
+        }
       }
     }
   }

@@ -55,3 +55,4 @@ export { ImagePullCoverage, PullCoverage } from './workloads/pull-coverage';
 export type { ImagePullReport, PullCoverageOptions } from './workloads/pull-coverage';
 export * from './workloads/service-account-pull-secrets';
 export { RegistryChecks } from './registry-checks';
+export { RegistrySynth } from './registry-synth';

@@ -11,7 +11,7 @@ import { KubernetesNames } from './names';
 import { checkOptionalProps, checkProps } from './props-check';
 import { RegistryChecks } from './registry-checks';
 import { optionalInstance, requireArray, requireInstance } from './runtime-checks';
-import { DockerConfig } from './values/docker-config';
+import { DockerConfig, DockerConfigKeyWarning } from './values/docker-config';
 import { warn } from './warnings';
 
 // The label and annotation names live in the one constants module (the doctor reads them without the constructs).
@@ -270,11 +270,12 @@ class ExistingRegistrySecret extends Construct implements IRegistrySecret {
 
 // Secrets claimed per app (one app is one cluster), so two RegistrySecrets never synthesize the same namespace/name (cdk8s would emit both and
 // the second would silently overwrite the first in the cluster).
-const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+// The claiming construct is kept, not its path: a path is worked out only for an error (it costs a walk to the root).
+const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 function claimName(scope: IConstruct, namespace: string | undefined, name: string): void {
   const root = scope.node.root;
-  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, string>();
+  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, IConstruct>();
   CLAIMED_NAMES.set(root, claimed);
   const key = `${namespace ?? ''}/${name}`;
   const other = claimed.get(key);
@@ -283,13 +284,13 @@ function claimName(scope: IConstruct, namespace: string | undefined, name: strin
       scope,
       property: 'name',
       value: key,
-      problem: `is already used by the RegistrySecret at ${other} in the same App; one App is one cluster's output`,
+      problem: `is already used by the RegistrySecret at ${other.node.path} in the same App; one App is one cluster's output`,
       fix: 'if both are for one cluster, give one of them another name or put both registries into one RegistrySecret; '
         + 'if they are for different clusters, give each cluster its own App (new App({ outdir: "dist/<cluster>" })) and '
         + 'create the secret once in each',
     });
   }
-  claimed.set(key, scope.node.path);
+  claimed.set(key, scope);
 }
 
 
@@ -342,8 +343,25 @@ function checkCredentials(scope: IConstruct, credentials: RegistryCredentials[])
 // real mismatch into an error). Every other key warning is a key the kubelet never matches as written: an error.
 const SOFT_KEY_WARNINGS = ['docker-hub-alias', 'trailing-slash', 'path-prefix'];
 
+// A platform writes hundreds of secrets for a handful of registry keys: the kubelet's reading of each key is worked out
+// once (it depends on the key alone). Bounded, so that a long-running process with endless distinct keys stays small.
+const KEY_WARNINGS = new Map<string, readonly DockerConfigKeyWarning[]>();
+const KEY_WARNINGS_LIMIT = 1024;
+
+function keyWarnings(registry: string): readonly DockerConfigKeyWarning[] {
+  let warnings = KEY_WARNINGS.get(registry);
+  if (warnings === undefined) {
+    warnings = DockerConfig.warningsForKey(registry);
+    if (KEY_WARNINGS.size >= KEY_WARNINGS_LIMIT) {
+      KEY_WARNINGS.clear();
+    }
+    KEY_WARNINGS.set(registry, warnings);
+  }
+  return warnings;
+}
+
 function checkRegistryKey(scope: IConstruct, registry: string, property: string): void {
-  for (const warning of DockerConfig.warningsForKey(registry)) {
+  for (const warning of keyWarnings(registry)) {
     if (SOFT_KEY_WARNINGS.includes(warning.code)) {
       warn(scope, warning.code, `${property} "${registry}": ${warning.problem}. Fix: ${warning.fix}`);
     } else {

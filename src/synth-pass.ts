@@ -31,18 +31,38 @@ export function trackSynths(root: IConstruct): void {
       configurable: true,
       writable: true,
       value: function synthOnce(this: IConstruct, ...args: unknown[]) {
-        if (ACTIVE_SYNTHS.has(root)) {
-          return original.apply(this, args);
-        }
-        ACTIVE_SYNTHS.set(root, new Map());
-        try {
-          return original.apply(this, args);
-        } finally {
-          ACTIVE_SYNTHS.delete(root);
-        }
+        return duringSynth(root, () => original.apply(this, args));
       },
     });
   }
+}
+
+/**
+ * Runs `synthesize` as one synth of `root`: whole-app results computed in it are memoized until it returns (or
+ * throws). A synth already in progress on `root` is joined, not restarted.
+ */
+export function duringSynth<T>(root: IConstruct, synthesize: () => T): T {
+  if (ACTIVE_SYNTHS.has(root)) {
+    return synthesize();
+  }
+  ACTIVE_SYNTHS.set(root, new Map());
+  try {
+    return synthesize();
+  } finally {
+    ACTIVE_SYNTHS.delete(root);
+  }
+}
+
+/**
+ * Adds a validation to `scope` that runs once per synth of its app instead of once per chart written (plus once for
+ * the app): the result is kept for the rest of that synth, keyed by this one validation. Only for validations whose
+ * result depends on the construct tree alone, which one synth cannot change.
+ */
+export function addValidationOncePerSynth(scope: IConstruct, validate: () => string[]): void {
+  const root = scope.node.root;
+  trackSynths(root);
+  const key = {};
+  scope.node.addValidation({ validate: () => oncePerSynth(root, key, validate) });
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { categoryOf, summarizeProfile } from '../bench/profile';
 import { formatSummary, parseArgs, runBench, Summary } from '../bench/run';
 
 // A smoke run of `npm run bench` at a tiny size, in this process: the outputs must agree and every summary line must
@@ -38,6 +39,22 @@ describe('bench', () => {
     }
   });
 
+  test('the figures tools read are there, for both layouts and both ways of synthesizing ours', () => {
+    const names = [...summary.keys()];
+    for (const layout of ['chart_per_org', 'one_chart']) {
+      for (const ours of ['ours', 'ours_synth']) {
+        for (const figure of ['time', 'memory']) {
+          expect(names).toContain(`ratio_${ours}_over_raw_${figure}_${layout}`);
+          expect(names).toContain(`growth_exponent_${figure}_${ours}_${layout}`);
+        }
+        expect(names).toContain(`ratio_kubectl_over_${ours}_${layout}`);
+      }
+      expect(names).toContain(`growth_exponent_time_raw_${layout}`);
+    }
+    expect(names).toContain('ratio_kubectl_over_ours');
+    expect(names).toContain('ratio_raw_chart_per_org_over_one_chart_time');
+  });
+
   test('the platform has the expected objects, and lookups, previews and kubectl agree with it', () => {
     // 4 orgs: push secret, replicated pull secret, DataPlane, and a ClusterExternalSecret for the one org (org-002)
     // that replicates with External Secrets; 8 projects: a build ServiceAccount; 24 environments: a pull secret.
@@ -45,7 +62,7 @@ describe('bench', () => {
     expect(summary.get('registry_secrets')).toBe(24 + 2 * 4);
     expect(summary.get('lookups_correct')).toBe(true);
     expect(summary.get('kubectl_same_dockerconfigjson')).toBe(true);
-    expect(summary.get('ours_sealing_s')).toBeGreaterThanOrEqual(0);
+    expect(summary.get('ours_sealing_s_chart_per_org')).toBeGreaterThanOrEqual(0);
   });
 });
 
@@ -55,6 +72,7 @@ describe('bench arguments', () => {
     expect(options.size).toEqual({ orgs: 5, projects: 10, envs: 3 });
     expect(options.reps).toBe(1);
     expect(options.kubectlSample).toBe(3);
+    expect(parseArgs([]).kubectlSample).toBe(60);
     expect(options.inProcess).toBe(false);
   });
 
@@ -70,5 +88,28 @@ describe('bench arguments', () => {
 
   test.each([['--org', '5'], ['--orgs=5'], ['orgs']])('%s is refused as unknown', (...args) => {
     expect(() => parseArgs(args)).toThrow(/unknown option .*--orgs --projects/);
+  });
+});
+
+describe('bench profile summary', () => {
+  test('splits self time into cdk8s, YAML, ours, Node and the garbage collector', () => {
+    const frame = (url: string, functionName = 'f') => ({ functionName, url, lineNumber: 0 });
+    const summary = summarizeProfile({
+      nodes: [
+        { id: 1, callFrame: frame('', '(root)'), children: [2, 3, 4, 5, 6] },
+        { id: 2, callFrame: frame('file:///w/node_modules/cdk8s/lib/app.js', 'validate') },
+        { id: 3, callFrame: frame('file:///w/node_modules/yaml/dist/stringify/stringify.js', 'stringify') },
+        { id: 4, callFrame: frame('file:///w/.bench/js/src/registry-secret.js', 'RegistrySecret') },
+        { id: 5, callFrame: frame('node:crypto', 'publicEncrypt') },
+        { id: 6, callFrame: frame('', '(garbage collector)') },
+      ],
+      samples: [2, 2, 3, 4, 5, 6],
+      timeDeltas: [1000, 1000, 2000, 500, 500, 1000],
+    });
+    expect(summary.totalMs).toBe(6);
+    expect(summary.categories).toEqual([['cdk8s', 2], ['yaml', 2], ['gc-and-native', 1], ['ours', 0.5], ['node', 0.5]]);
+    expect(summary.functions[0]).toEqual(['validate lib/app.js:1', 2]);
+    expect(categoryOf('file:///w/node_modules/constructs/lib/construct.js')).toBe('cdk8s');
+    expect(categoryOf('file:///w/node_modules/cdk8s-plus-28/lib/index.js')).toBe('cdk8s-plus');
   });
 });

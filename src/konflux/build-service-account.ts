@@ -8,6 +8,7 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
+import { addValidationOncePerSynth } from '../synth-pass';
 import { ImageReference } from '../values/image-reference';
 
 /** The default sync wave of the service accounts: after the secrets they list (-1). */
@@ -227,9 +228,8 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
       const outputImage = buildProps.outputImage;
       if (outputImage !== undefined) {
         requireImage(this, outputImage);
-        this.node.addValidation({
-          validate: () => pushCoverageMessages(this.name, this.secrets, [{ property: 'outputImage', repository: outputImage }]),
-        });
+        addValidationOncePerSynth(this,
+          () => pushCoverageMessages(this.name, this.secrets, [{ property: 'outputImage', repository: outputImage }]));
       }
       if (this.linking !== KonfluxSecretLinking.COMMON_SECRET_LABEL) {
         this.serviceAccount = this.emitServiceAccount(props.argoCd, [

@@ -9,6 +9,7 @@ import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps, checkArgs } from '../props-check';
+import { addValidationOncePerSynth } from '../synth-pass';
 import { parseImageReference } from '../values/image-reference';
 
 /** The default sync wave of a ReleasePlanAdmission: after the service account it names (0). */
@@ -258,7 +259,7 @@ export class ReleasePlanAdmission extends Construct {
       spec: props.rawSpec ? mergeSpec(spec, props.rawSpec) : spec,
     });
     applyArgoCd(this.apiObject, props.argoCd, RELEASE_PLAN_ADMISSION_WAVE, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
-    this.node.addValidation({ validate: () => this.pushCoverage(props) });
+    addValidationOncePerSynth(this, () => this.pushCoverage(props));
   }
 
   /**

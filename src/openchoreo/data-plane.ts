@@ -14,6 +14,7 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { addValidationOncePerSynth } from '../synth-pass';
 import { refuseCredentialShape, refusePrivateKeyMaterial } from '../values/credential-shape';
 
 /** Which registry settings a DataPlane API version has. */
@@ -342,7 +343,7 @@ export class DataPlane extends Construct {
         // The release was chosen explicitly, so the doctor's "imagePullSecretRefs is dead on v1.x" warning is answered.
         this.apiObject.metadata.addAnnotation(DOCTOR_IGNORE_ANNOTATION, STALE_REGISTRY_FIELDS_RULE);
       }
-      this.node.addValidation({ validate: () => this.validateSynthesized() });
+      addValidationOncePerSynth(this, () => this.validateSynthesized());
       registerDataPlane(this);
       return;
     }
@@ -363,8 +364,8 @@ export class DataPlane extends Construct {
       },
     });
     applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
-    this.node.addValidation({ validate: () => this.validateSynthesized() });
-    this.node.addValidation({ validate: () => this.pullSecretReach(props.pullRegistry) });
+    addValidationOncePerSynth(this, () => this.validateSynthesized());
+    addValidationOncePerSynth(this, () => this.pullSecretReach(props.pullRegistry));
     registerDataPlane(this);
   }
 
