@@ -538,6 +538,8 @@ export const METHOD_SHAPES: { readonly [method: string]: ReadonlyArray<readonly 
   'RegistryCredentials.quayRobot': [['robotAccount', 'string'], ['token', 'class:SecretValue'], ['options?', 'struct:HostedRegistryOptions']],
   'RegistryCredentials.vendorManaged': [['registry', 'string'], ['vendor', 'enum:CloudVendor']],
   'RegistrySecret.fromSecretName': [['scope', 'external:constructs.Construct'], ['id', 'string'], ['name', 'string'], ['options?', 'struct:ExistingRegistrySecretOptions']],
+  'RegistrySynth.synth': [['app', 'external:cdk8s.App']],
+  'RegistrySynth.writesTheSameFiles': [['app', 'external:cdk8s.App']],
   'ReleasePipelineRef.git': [['options', 'struct:GitPipelineRefOptions']],
   'ReleasePipelineRef.of': [['resolver', 'string'], ['params', 'array<struct:ReleasePipelineParam>']],
   'ReplicateToLint.check': [['value', 'string'], ['options?', 'struct:ReplicateToCheckOptions']],

@@ -9,7 +9,7 @@ import { appsOf, EXAMPLES } from '../examples';
 import {
   DataPlane, DataPlaneApi, RegistryCredentials, RegistryPurpose, RegistrySecret, RegistrySynth, SecretValue,
 } from '../src';
-import { validationErrorOf } from './helpers/errors';
+import { firstProblemOf, validationErrorOf } from './helpers/errors';
 
 const PEM = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 const KEY = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFAKE\n-----END EC PRIVATE KEY-----\n').toString('base64');
@@ -93,7 +93,7 @@ describe('DataPlane validations run once per synth', () => {
     new Chart(app, 'other');
     app.synth();
     dataPlane.apiObject.addJsonPatch(JsonPatch.remove('/spec/registry/imagePushSecrets/0/prefix'));
-    const error = validationErrorOf(() => app.synth());
+    const error = firstProblemOf(() => app.synth());
     expect(error.property).toBe('spec.registry.imagePushSecrets[0].prefix');
   });
 
@@ -104,7 +104,7 @@ describe('DataPlane validations run once per synth', () => {
     // The same secret for another prefix: the build controller keys the merged registries by secret name.
     const secret = first.node.scope!.node.findChild('Push') as RegistrySecret;
     pushDataPlane(app, 'second', 'docker.io/other', secret);
-    expect(validationErrorOf(() => app.synth()).property).toBe('pushRegistries.imagePushSecrets');
+    expect(firstProblemOf(() => app.synth()).property).toBe('pushRegistries.imagePushSecrets');
   });
 });
 
@@ -186,9 +186,9 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
   });
 
   const failures: Array<[string, (app: App) => void, RegExp]> = [
-    ['a DataPlane whose escape hatch breaks its CRD (a thrown ValidationError)',
+    ['a DataPlane whose escape hatch breaks its CRD (its validation reports it)',
       app => pushDataPlane(app).apiObject.addJsonPatch(JsonPatch.remove('/spec/registry/imagePushSecrets/0/prefix')),
-      /^\[plane\/DataPlane\] spec\.registry\.imagePushSecrets\[0\]\.prefix: is required/],
+      /^Validation failed with the following errors:\n {2}\[plane\/DataPlane\] spec\.registry\.imagePushSecrets\[0\]\.prefix: is required/],
     ['validations that return messages (collected with their paths)',
       app => {
         pushDataPlane(app);

@@ -6,6 +6,9 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkArgs } from '../props-check';
 import { PURPOSE_LABEL, REGISTRIES_ANNOTATION, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { ImageReference } from '../values/image-reference';
+import { KubeletKeyring } from '../values/kubelet-keyring';
+import { configOf } from '../workloads/pull-coverage';
 
 /** The primary workload of a ComponentType (`spec.workloadType`), which decides where the pod spec is. */
 export enum ComponentWorkloadType {
@@ -170,6 +173,35 @@ export class ComponentTypePullSecret {
    *
    * @param spec the `spec` of the ComponentType, e.g. parsed from its YAML
    */
+  /**
+   * The images of `images` that no `auths` key of this pull secret covers, matched as the kubelet matches them
+   * (`KubeletKeyring`): the pull check for ComponentTypes, whose workloads OpenChoreo renders in the data plane.
+   * Images written as templates (`${...}`) are left out; they are known only when a workload is rendered.
+   *
+   * @param images image references, e.g. the ones the platform's components are built into
+   */
+  public uncoveredImages(images: string[]): string[] {
+    const keyring = new KubeletKeyring([configOf(this.registries)]);
+    return checkImageList(images).filter(image => !isTemplated(image)
+      && (!ImageReference.isValid(image) || keyring.lookup(image).length === 0));
+  }
+
+  // A literal image in the workload template must be covered: every workload of the type pulls it with this secret.
+  private refuseUncoveredImages(template: { [key: string]: any }, segments: string[], workloadType: string): void {
+    const podSpec = segments.reduce<any>((node, segment) => node?.[segment], template);
+    const images = ['initContainers', 'containers'].flatMap(field => Array.isArray(podSpec?.[field]) ? podSpec[field] : [])
+      .map((container: any) => container?.image).filter((image: unknown): image is string => typeof image === 'string');
+    const uncovered = this.uncoveredImages(images);
+    if (uncovered.length > 0) {
+      throw new ValidationError({
+        property: `spec.resources[id=${workloadType}].template`,
+        value: uncovered[0],
+        problem: `pulls an image that the pull secret "${this.secretName}" (keys ${this.registries.map(r => `"${r}"`).join(', ')}) does not cover; every workload of the type would fail with ImagePullBackOff`,
+        fix: 'add credentials for that registry to the pull secret, or pull the image from a covered registry',
+      });
+    }
+  }
+
   public applyTo(spec: { [key: string]: any }): { [key: string]: any } {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.resources)) {
       throw new ValidationError({
@@ -190,6 +222,7 @@ export class ComponentTypePullSecret {
         fix: `pass a ComponentType spec whose resources contain { id: "${workloadType}", template: ... }`,
       });
     }
+    this.refuseUncoveredImages(workload.template, segments, workloadType);
     addPullSecret(workload.template, segments, this.secretName, workloadType);
     const existing = (copy.resources as any[]).find(r => r?.id === this.resourceId);
     if (existing === undefined) {
@@ -217,6 +250,17 @@ function podSpecPath(workloadType: ComponentWorkloadType): string[] {
     });
   }
   return segments;
+}
+
+function isTemplated(image: string): boolean {
+  return image.includes('${');
+}
+
+function checkImageList(images: unknown): string[] {
+  if (!Array.isArray(images) || images.some(image => typeof image !== 'string')) {
+    throw new ValidationError({ property: 'images', problem: 'must be an array of strings', fix: 'pass image references, e.g. ["ghcr.io/acme/app:1.0"]' });
+  }
+  return images;
 }
 
 function addPullSecret(template: { [key: string]: any }, segments: string[], name: string, workloadType: string): void {

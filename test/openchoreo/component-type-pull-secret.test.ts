@@ -237,3 +237,24 @@ describe('bad input', () => {
     expect(error.fix.length).toBeGreaterThan(0);
   });
 });
+
+describe('pull coverage for ComponentTypes', () => {
+  const pull = ComponentTypePullSecret.fromCredentials([GHCR]);
+
+  test('uncoveredImages matches as the kubelet does; templated images are left to render time', () => {
+    expect(pull.uncoveredImages(['ghcr.io/acme/app:1', 'quay.io/acme/app:1', 'nginx', '${workload.container.image}', 'Not/Valid'])).toEqual(['quay.io/acme/app:1', 'nginx', 'Not/Valid']);
+  });
+
+  test('applyTo refuses a literal image in the workload template that the pull secret does not cover', () => {
+    const withSidecar = serviceSpec({ initContainers: [{ name: 'init', image: 'quay.io/acme/init:1' }] });
+    const error = validationErrorOf(() => pull.applyTo(withSidecar));
+    expect(error.property).toBe('spec.resources[id=deployment].template');
+    expect(error.message).toContain('(got "quay.io/acme/init:1")');
+    expect(error.problem).toContain('"ghcr.io"');
+    expect(() => pull.applyTo(serviceSpec({ initContainers: [{ name: 'init', image: 'ghcr.io/acme/init:1' }] }))).not.toThrow();
+  });
+
+  test('uncoveredImages with something else than a list of strings', () => {
+    expect(validationErrorOf(() => pull.uncoveredImages('ghcr.io/a/b' as any)).property).toBe('images');
+  });
+});
