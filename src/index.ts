@@ -25,7 +25,7 @@ export { RegistryPurpose, RegistrySecret } from './registry-secret';
 export type { ExistingRegistrySecretOptions, IRegistrySecret, RegistrySecretProps } from './registry-secret';
 
 // Replication of pull secrets across namespaces
-export * from './replication/label-selector';
+export * from './values/label-selector';
 export * from './replication/namespace-selection';
 export * from './replication/pattern-lint';
 

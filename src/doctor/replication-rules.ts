@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors';
 import { asArray, asRecord, asString, JsonRecord } from './kube-object';
-import { LabelSelector } from '../replication/label-selector';
 import { MittwaldReplicateTo, NamespaceSelection } from '../replication/namespace-selection';
+import { LabelSelector } from '../values/label-selector';
 
 export const MITTWALD_PREFIX = 'replicator.v1.mittwald.de/';
 export const REFLECTOR_PREFIX = 'reflector.v1.k8s.emberstack.com/';

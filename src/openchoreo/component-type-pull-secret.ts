@@ -167,13 +167,6 @@ export class ComponentTypePullSecret {
   }
 
   /**
-   * A copy of a ComponentType or ClusterComponentType spec with the ExternalSecret resource added and the pull secret
-   * added to the `imagePullSecrets` of the workload resource (the one whose `id` is the `workloadType`). Entries
-   * already there are kept; applying twice changes nothing.
-   *
-   * @param spec the `spec` of the ComponentType, e.g. parsed from its YAML
-   */
-  /**
    * The images of `images` that no `auths` key of this pull secret covers, matched as the kubelet matches them
    * (`KubeletKeyring`): the pull check for ComponentTypes, whose workloads OpenChoreo renders in the data plane.
    * Images written as templates (`${...}`) are left out; they are known only when a workload is rendered.
@@ -202,6 +195,13 @@ export class ComponentTypePullSecret {
     }
   }
 
+  /**
+   * A copy of a ComponentType or ClusterComponentType spec with the ExternalSecret resource added and the pull secret
+   * added to the `imagePullSecrets` of the workload resource (the one whose `id` is the `workloadType`). Entries
+   * already there are kept; applying twice changes nothing.
+   *
+   * @param spec the `spec` of the ComponentType, e.g. parsed from its YAML
+   */
   public applyTo(spec: { [key: string]: any }): { [key: string]: any } {
     if (spec === null || typeof spec !== 'object' || !Array.isArray(spec.resources)) {
       throw new ValidationError({

@@ -1,9 +1,9 @@
 import { RE2JS } from 're2js';
 import { dotnetTrim, goTrimSpace, MAX_ANNOTATION_BYTES, nonPrintableAscii, shownEntry } from './consumer-text';
-import { LabelSelector, LabelSelectorOperator, LabelSelectorSpec } from './label-selector';
 import { javascriptReadsDifferently, PatternProblem, reflectorRegexProblem } from './reflector-regex';
 import { ValidationError } from '../errors';
 import { checkArgs } from '../props-check';
+import { LabelSelector, LabelSelectorOperator, LabelSelectorSpec } from '../values/label-selector';
 
 /**
  * A namespace as the replication backends see it: its name and labels.

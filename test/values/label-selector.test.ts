@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ValidationError } from '../../src/errors';
-import { LabelSelector, LabelSelectorOperator } from '../../src/replication/label-selector';
+import { LabelSelector, LabelSelectorOperator } from '../../src/values/label-selector';
 import { validationErrorOf } from '../helpers/errors';
 import { loadReferenceJson } from '../helpers/reference';
 
