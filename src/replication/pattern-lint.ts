@@ -143,19 +143,17 @@ export class ReplicateToLint {
    */
   public static check(value: string, options: ReplicateToCheckOptions = {}): ReplicateToFinding[] {
     checkArgs('ReplicateToLint.check', [value, options]);
-    const entries = value.split(',');
-    const findings: ReplicateToFinding[] = invisibleCharacterFindings(value);
-    for (let index = 0; index < entries.length; index++) {
-      const entry = goTrimSpace(entries[index]);
-      const next = entries[index + 1] === undefined ? undefined : goTrimSpace(entries[index + 1]);
-      if (next !== undefined && isSplitQuantifier(entry, next)) {
-        findings.push(splitQuantifierFinding(entry, next));
-        index++;
-      } else {
-        findings.push(...checkEntry(entry, options));
+    // A platform checks the same pattern for every replicated secret: compute each value and options once.
+    const cacheKey = JSON.stringify([value, options.sourceNamespace ?? null, options.systemNamespaces ?? null]);
+    let findings = CHECKED_VALUES.get(cacheKey);
+    if (findings === undefined) {
+      if (CHECKED_VALUES.size >= CHECK_CACHE_SIZE) {
+        CHECKED_VALUES.clear();
       }
+      findings = checkValue(value, options);
+      CHECKED_VALUES.set(cacheKey, findings);
     }
-    return findings;
+    return [...findings];
   }
 
   /**
@@ -620,4 +618,24 @@ function reachFindings(entry: string, options: ReplicateToCheckOptions): Replica
 
 function quoted(names: string[]): string {
   return names.map(name => `"${name}"`).join(', ');
+}
+
+/** Findings of `ReplicateToLint.check`, by value and options; bounded so a long-running process stays small. */
+const CHECKED_VALUES = new Map<string, ReplicateToFinding[]>();
+const CHECK_CACHE_SIZE = 4096;
+
+function checkValue(value: string, options: ReplicateToCheckOptions): ReplicateToFinding[] {
+  const entries = value.split(',');
+  const findings: ReplicateToFinding[] = invisibleCharacterFindings(value);
+  for (let index = 0; index < entries.length; index++) {
+    const entry = goTrimSpace(entries[index]);
+    const next = entries[index + 1] === undefined ? undefined : goTrimSpace(entries[index + 1]);
+    if (next !== undefined && isSplitQuantifier(entry, next)) {
+      findings.push(splitQuantifierFinding(entry, next));
+      index++;
+    } else {
+      findings.push(...checkEntry(entry, options));
+    }
+  }
+  return findings;
 }

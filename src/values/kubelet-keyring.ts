@@ -63,12 +63,14 @@ export class KubeletKeyring {
    */
   public static keyToPattern(key: string): string | undefined {
     checkArgs('KubeletKeyring.keyToPattern', [key]);
-    const url = parseGoUrl(key.startsWith('https://') || key.startsWith('http://') ? key : `https://${key}`);
-    if (url === undefined) {
-      return undefined;
+    // A platform repeats the same few keys in thousands of secrets: parse each once.
+    if (!KEY_PATTERNS.has(key)) {
+      if (KEY_PATTERNS.size >= KEY_PATTERN_CACHE_SIZE) {
+        KEY_PATTERNS.clear();
+      }
+      KEY_PATTERNS.set(key, parseKeyPattern(key));
     }
-    const path = url.path.startsWith('/v1/') || url.path.startsWith('/v2/') ? url.path.slice(3) : url.path;
-    return path === '' || path === '/' ? url.host : url.host + path;
+    return KEY_PATTERNS.get(key);
   }
 
   /** The distinct patterns of all keys, in the order the kubelet tries them (reverse byte order). */
@@ -236,6 +238,19 @@ type EscapeMode = 'host' | 'zone' | 'other';
 // ASCII without '%': unescape returns such text as it is (hosts and zones: only the characters they allow).
 const UNCHANGED_BY_UNESCAPE = /^[^%\u0080-\uffff]*$/;
 const UNCHANGED_HOST = /^[A-Za-z0-9!$&'()*+,;=:[\]<>"\-_.~]*$/;
+
+/** Patterns of the keys seen, by key; bounded so a long-running process does not grow without limit. */
+const KEY_PATTERNS = new Map<string, string | undefined>();
+const KEY_PATTERN_CACHE_SIZE = 4096;
+
+function parseKeyPattern(key: string): string | undefined {
+  const url = parseGoUrl(key.startsWith('https://') || key.startsWith('http://') ? key : `https://${key}`);
+  if (url === undefined) {
+    return undefined;
+  }
+  const path = url.path.startsWith('/v1/') || url.path.startsWith('/v2/') ? url.path.slice(3) : url.path;
+  return path === '' || path === '/' ? url.host : url.host + path;
+}
 
 function parseGoUrl(url: string): HostAndPath | undefined {
   const hash = url.indexOf('#');
