@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ValidationError } from './errors';
 import { METHOD_SHAPES, PROPS_SHAPES } from './props-shapes.generated';
-import { CheckContext, describeType, requireStruct } from './runtime-checks';
+import { CheckContext, describeType, isConstruct, requireStruct } from './runtime-checks';
 
 // Checks a props struct of the public API against its declared types (generated from the jsii assembly), so a
 // JavaScript caller — or a TypeScript one with `process.env.X!` or `as any` — gets a ValidationError naming the
@@ -195,14 +195,6 @@ function fixFor(type: string): string {
     case 'class': return `build it with ${name}'s constructor or static factories`;
     case 'struct': return `pass a ${name} object literal`;
     default: return `pass ${describeExpected(type)}`;
-  }
-}
-
-function isConstruct(value: unknown): boolean {
-  try {
-    return isObject(value) && typeof (value as IConstruct).node?.path === 'string';
-  } catch {
-    return false;
   }
 }
 

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { ValidationError } from './errors';
+import { isConstruct } from './runtime-checks';
 import { oncePerSynth, trackSynths } from './synth-pass';
 import { formatWarning, recordedWarnings } from './warnings';
 import {
@@ -48,7 +49,7 @@ export class RegistryChecks extends Construct {
    * @param scope any construct of the app
    */
   public static of(scope: IConstruct): RegistryChecks {
-    if (!scope || typeof (scope as any).node !== 'object') {
+    if (!isConstruct(scope)) {
       throw new ValidationError({ property: 'scope', problem: 'is not a construct', fix: 'pass the App, or any construct in it' });
     }
     const root = scope.node.root;
@@ -117,7 +118,7 @@ export class RegistryChecks extends Construct {
    * @param reason why, e.g. "the image is mirrored onto every node"
    */
   public excludeWorkload(workload: IConstruct, reason: string): void {
-    if (!workload || typeof (workload as any).node !== 'object') {
+    if (!isConstruct(workload)) {
       throw new ValidationError({ scope: this, property: 'workload', problem: 'is not a construct', fix: 'pass the workload construct, its ApiObject or a chart' });
     }
     requireText(this, 'reason', reason);

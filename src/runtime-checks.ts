@@ -186,3 +186,13 @@ export function requireEnumValue<T extends string>(value: unknown, values: { [ke
     fix: `use one of ${Object.keys(values).map(key => `${typeName}.${key}`).join(', ')}`,
   });
 }
+
+/** Whether `value` is a construct (has a `node` with a path), without letting a throwing getter escape. */
+export function isConstruct(value: unknown): value is IConstruct {
+  try {
+    return value !== null && (typeof value === 'object' || typeof value === 'function')
+      && typeof (value as IConstruct).node?.path === 'string';
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@ import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, DOCKER_HUB_KEY } from 
 import { RegistryAuthType, RegistryCredentials } from '../credentials/registry-credentials';
 import { ValidationError } from '../errors';
 import { checkOptionalProps } from '../props-check';
+import { isConstruct } from '../runtime-checks';
 import { oncePerSynth, trackSynths } from '../synth-pass';
 import { DockerConfig } from '../values/docker-config';
 import { ImageReference } from '../values/image-reference';
@@ -375,13 +376,7 @@ interface ContainerImage {
 }
 
 function requireConstruct(value: unknown, property: string): void {
-  let ok = false;
-  try {
-    ok = value !== null && typeof value === 'object' && typeof (value as IConstruct).node?.path === 'string';
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
+  if (!isConstruct(value)) {
     throw new ValidationError({ property, problem: 'must be a construct', fix: 'pass a cdk8s-plus workload, an ApiObject, a Chart or the App' });
   }
 }
