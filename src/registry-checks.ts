@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { ValidationError } from './errors';
 import { isConstruct } from './runtime-checks';
-import { oncePerSynth, trackSynths } from './synth-pass';
+import { addValidationOncePerSynth } from './synth-pass';
 import { formatWarning, recordedWarnings } from './warnings';
 import {
   appPullDeclarations, checkRegistriesWithoutSecret, CoveragePolicy, examinationMessages, examineWorkload,
@@ -68,8 +68,7 @@ export class RegistryChecks extends Construct {
   private constructor(root: IConstruct) {
     super(root as Construct, CHECKS_ID);
     Object.defineProperty(this, CHECKS_SYMBOL, { value: true });
-    trackSynths(root);
-    this.node.addValidation({ validate: () => oncePerSynth(root, this, () => this.findProblems()) });
+    addValidationOncePerSynth(this, () => this.findProblems());
   }
 
   /**
