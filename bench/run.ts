@@ -9,8 +9,8 @@
 // Each measurement runs in its own `node` process (the sources are transpiled once into .bench/js), so that peak RSS
 // and CPU belong to one variant, size and layout; the median of the repetitions is reported.
 //
-// Variants: raw (cdk8s ApiObjects, app.synth()), ours (our constructs, app.synth()) and ours-synth (our constructs,
-// RegistrySynth.synth(app)), each in both layouts (a chart per organization, one chart). Figure names end in
+// Variants: raw (cdk8s ApiObjects, app.synth()), ours (our constructs, app.synth()) and ours-cdk8s-synth (our constructs,
+// RegistrySynth.useCdk8sSynth(app), then app.synth()), each in both layouts (a chart per organization, one chart). Figure names end in
 // _chart_per_org or _one_chart and are printed in the same order every run.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -38,9 +38,9 @@ export interface BenchOptions {
 export type Summary = Map<string, number | boolean>;
 
 const ROOT = path.join(__dirname, '..');
-const VARIANTS: Variant[] = ['raw', 'ours', 'ours-synth'];
+const VARIANTS: Variant[] = ['raw', 'ours', 'ours-cdk8s-synth'];
 /** Our variants, each compared with raw. */
-const OURS: Variant[] = ['ours', 'ours-synth'];
+const OURS: Variant[] = ['ours', 'ours-cdk8s-synth'];
 const LAYOUTS: Layout[] = ['chart-per-org', 'one-chart'];
 /** The fractions of the size measured, smallest first; growth is reported from each step to the next. */
 const STEPS: Array<{ fraction: number; label: string }> = [
@@ -89,7 +89,7 @@ export function runBench(options: BenchOptions, log: (line: string) => void): Su
   fs.mkdirSync(options.workDir, { recursive: true });
   const load = os.loadavg();
   log('variants: raw = cdk8s ApiObjects + app.synth(); ours = our constructs + app.synth(); '
-    + 'ours-synth = our constructs + RegistrySynth.synth(app) (same files, validates once instead of once per chart)');
+    + 'ours-cdk8s-synth = our constructs + cdk8s\'s own app.synth() (RegistrySynth.useCdk8sSynth: validates once per chart)');
   log(`cdk8s-registries bench: ${options.size.orgs} orgs × ${options.size.projects} projects × ${options.size.envs} envs, `
     + `${options.reps} repetition(s), ${os.cpus().length} cores, load average ${load.map(l => l.toFixed(2)).join(' ')}`);
   const child = options.inProcess ? undefined : transpile(options.workDir);
@@ -291,7 +291,7 @@ function addGrowth(summary: Summary, layout: string, results: Measurement[],
   }
 }
 
-/** `ours-synth` → `ours_synth`, for figure names. */
+/** `ours-cdk8s-synth` → `ours_cdk8s_synth`, for figure names. */
 function variantName(variant: Variant): string {
   return variant.replace(/-/g, '_');
 }

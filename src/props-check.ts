@@ -35,18 +35,15 @@ export function checkOptionalProps<T>(scope: IConstruct | undefined, props: T | 
  * @param args the arguments, in order
  */
 export function checkArgs(method: string, args: readonly unknown[], scope?: IConstruct): void {
-  const parameters = METHOD_SHAPES[method] ?? [];
-  parameters.forEach(([declared, type], index) => {
-    const optional = declared.endsWith('?');
-    const name = optional ? declared.slice(0, -1) : declared;
-    const context = { scope, property: name };
+  compiledParameters(method).forEach((parameter, index) => {
+    const context = { scope, property: parameter.name };
     if (args[index] === undefined) {
-      if (!optional) {
-        throw new ValidationError({ ...context, problem: 'is required', fix: `pass ${describeExpected(type)}` });
+      if (!parameter.optional) {
+        throw new ValidationError({ ...context, problem: 'is required', fix: `pass ${describeExpected(parameter.type.declared)}` });
       }
       return;
     }
-    checkValue(args[index], type, context);
+    checkValue(args[index], parameter.type, context);
   });
 }
 
@@ -56,8 +53,69 @@ const REQUIRED_HINTS: { [structProperty: string]: string } = {
   'DataPlaneClusterAgent.clientCa': 'give clientCa: DataPlaneClientCa.fromSecret(name, key) or DataPlaneClientCa.fromPem(pem)',
 };
 
+// Every struct is checked at every construct, thousands of times in a platform-sized app: the shape strings are
+// parsed once into these, and the error contexts (property paths) are built only when a check fails or descends.
+
+/** One parsed type string of the generated shapes, e.g. `array<struct:ArgoCdOptions>`. */
+interface TypeShape {
+  /** The type string as generated, for messages and fixes. */
+  readonly declared: string;
+  readonly kind: string;
+  /** The struct, enum, class or external type name (after the `:`). */
+  readonly name: string;
+  /** The element type of `array<…>` and `map<…>`. */
+  readonly element?: TypeShape;
+}
+
+interface FieldShape {
+  readonly name: string;
+  readonly optional: boolean;
+  readonly type: TypeShape;
+}
+
+const typeShapes = new Map<string, TypeShape>();
+const structShapes = new Map<string, FieldShape[]>();
+const parameterShapes = new Map<string, FieldShape[]>();
+
+function compiledType(declared: string): TypeShape {
+  let shape = typeShapes.get(declared);
+  if (shape === undefined) {
+    const collection = /^(array|map)<(.*)>$/.exec(declared);
+    const colon = declared.indexOf(':');
+    shape = collection
+      ? { declared, kind: collection[1], name: '', element: compiledType(collection[2]) }
+      : { declared, kind: colon < 0 ? declared : declared.slice(0, colon), name: colon < 0 ? '' : declared.slice(colon + 1) };
+    typeShapes.set(declared, shape);
+  }
+  return shape;
+}
+
+function compiledFields(entries: ReadonlyArray<readonly [string, string]>): FieldShape[] {
+  return entries.map(([declared, type]) => {
+    const optional = declared.endsWith('?');
+    return { name: optional ? declared.slice(0, -1) : declared, optional, type: compiledType(type) };
+  });
+}
+
+function compiledStruct(structName: string): FieldShape[] {
+  let fields = structShapes.get(structName);
+  if (fields === undefined) {
+    fields = compiledFields(Object.entries(PROPS_SHAPES[structName] ?? {}));
+    structShapes.set(structName, fields);
+  }
+  return fields;
+}
+
+function compiledParameters(method: string): FieldShape[] {
+  let parameters = parameterShapes.get(method);
+  if (parameters === undefined) {
+    parameters = compiledFields(METHOD_SHAPES[method] ?? []);
+    parameterShapes.set(method, parameters);
+  }
+  return parameters;
+}
+
 function checkStruct(value: unknown, structName: string, context: CheckContext): object {
-  const shape = PROPS_SHAPES[structName];
   const struct = requireStruct(value, { ...context, property: context.property || 'props' }, `pass a ${structName} object literal`);
   const copy: { [key: string]: unknown } = {};
   for (const key of ownKeys(struct, context)) {
@@ -67,20 +125,26 @@ function checkStruct(value: unknown, structName: string, context: CheckContext):
   for (const symbol of Object.getOwnPropertySymbols(struct)) {
     (copy as any)[symbol] = (struct as any)[symbol];
   }
-  for (const [declared, type] of Object.entries(shape)) {
-    const optional = declared.endsWith('?');
-    const name = optional ? declared.slice(0, -1) : declared;
-    const field = { scope: context.scope, property: memberName(context.property, name) };
+  for (const field of compiledStruct(structName)) {
+    const name = field.name;
     if (!(name in copy)) {
       copy[name] = read(struct, name, context); // inherited or non-enumerable
     }
-    if (copy[name] === undefined) {
-      if (!optional) {
-        throw new ValidationError({ ...field, problem: 'is required', fix: REQUIRED_HINTS[`${structName}.${name}`] ?? `give ${name} (${describeExpected(type)})` });
+    const fieldValue = copy[name];
+    if (fieldValue === undefined) {
+      if (!field.optional) {
+        throw new ValidationError({
+          scope: context.scope,
+          property: memberName(context.property, name),
+          problem: 'is required',
+          fix: REQUIRED_HINTS[`${structName}.${name}`] ?? `give ${name} (${describeExpected(field.type.declared)})`,
+        });
       }
       continue;
     }
-    copy[name] = checkValue(copy[name], type, field);
+    copy[name] = passesShallowly(fieldValue, field.type)
+      ? fieldValue
+      : checkValue(fieldValue, field.type, { scope: context.scope, property: memberName(context.property, name) });
   }
   return copy;
 }
@@ -112,46 +176,67 @@ function ownKeys(struct: object, context: CheckContext): string[] {
   }
 }
 
-function checkValue(value: unknown, type: string, context: CheckContext): unknown {
-  const collection = /^(array|map)<(.*)>$/.exec(type);
-  if (collection) {
-    return collection[1] === 'array' ? checkArray(value, collection[2], context) : checkMap(value, collection[2], context);
-  }
-  const [kind, name] = type.includes(':') ? [type.slice(0, type.indexOf(':')), type.slice(type.indexOf(':') + 1)] : [type, ''];
-  switch (kind) {
+/**
+ * Whether `value` passes `type` without any check below it (the common case of a string, boolean, number or enum
+ * field), so that no error context is built for it.
+ */
+function passesShallowly(value: unknown, type: TypeShape): boolean {
+  switch (type.kind) {
     case 'string':
     case 'boolean':
-      return expect(typeof value === kind, value, type, context);
+      return typeof value === type.kind;
     case 'number':
-      return expect(typeof value === 'number' && Number.isFinite(value), value, type, context);
-    case 'struct':
-      return checkStruct(value, name, context);
+      return typeof value === 'number' && Number.isFinite(value);
     case 'enum':
-      return expect(typeof value === 'string' && Object.values(ownExport(name) ?? {}).includes(value), value, type, context);
-    case 'class':
-      return expect(isInstance(value, ownExport(name)), value, type, context);
-    case 'external':
-      if (name === 'constructs.IConstruct' || name === 'constructs.Construct') {
-        return expect(isConstruct(value), value, type, context);
-      }
-      return expect(isObject(value), value, type, context);
+      return typeof value === 'string' && enumValues(type.name).has(value);
     default:
-      // Interfaces (IRegistrySecret, kplus.IServiceAccount, ...) and structs of other packages: objects.
-      return kind === 'any' || kind === 'json' ? value : expect(isObject(value), value, type, context);
+      return false;
   }
 }
 
-function checkArray(value: unknown, elementType: string, context: CheckContext): unknown[] {
-  expect(Array.isArray(value), value, `array<${elementType}>`, context);
-  return (value as unknown[]).map((element, index) => checkValue(element, elementType, { ...context, property: `${context.property}[${index}]` }));
+function checkValue(value: unknown, type: TypeShape, context: CheckContext): unknown {
+  switch (type.kind) {
+    case 'array':
+      return checkArray(value, type, context);
+    case 'map':
+      return checkMap(value, type, context);
+    case 'string':
+    case 'boolean':
+    case 'number':
+    case 'enum':
+      return expect(passesShallowly(value, type), value, type.declared, context);
+    case 'struct':
+      return checkStruct(value, type.name, context);
+    case 'class':
+      return expect(isInstance(value, ownExport(type.name)), value, type.declared, context);
+    case 'external':
+      if (type.name === 'constructs.IConstruct' || type.name === 'constructs.Construct') {
+        return expect(isConstruct(value), value, type.declared, context);
+      }
+      return expect(isObject(value), value, type.declared, context);
+    default:
+      // Interfaces (IRegistrySecret, kplus.IServiceAccount, ...) and structs of other packages: objects.
+      return type.kind === 'any' || type.kind === 'json' ? value : expect(isObject(value), value, type.declared, context);
+  }
 }
 
-function checkMap(value: unknown, elementType: string, context: CheckContext): { [key: string]: unknown } {
-  expect(isObject(value) && !Array.isArray(value), value, `map<${elementType}>`, context);
+function checkArray(value: unknown, type: TypeShape, context: CheckContext): unknown[] {
+  expect(Array.isArray(value), value, type.declared, context);
+  const element = type.element!;
+  return (value as unknown[]).map((item, index) => (passesShallowly(item, element)
+    ? item
+    : checkValue(item, element, { ...context, property: `${context.property}[${index}]` })));
+}
+
+function checkMap(value: unknown, type: TypeShape, context: CheckContext): { [key: string]: unknown } {
+  expect(isObject(value) && !Array.isArray(value), value, type.declared, context);
+  const element = type.element!;
   const copy: { [key: string]: unknown } = {};
   for (const key of ownKeys(value as object, context)) {
-    const element = read(value as object, key, context);
-    copy[key] = checkValue(element, elementType, { ...context, property: `${context.property}["${key.slice(0, 60)}"]` });
+    const item = read(value as object, key, context);
+    copy[key] = passesShallowly(item, element)
+      ? item
+      : checkValue(item, element, { ...context, property: `${context.property}["${key.slice(0, 60)}"]` });
   }
   return copy;
 }
@@ -214,8 +299,23 @@ function isInstance(value: unknown, type: unknown): boolean {
 }
 
 // The classes and enums of the public API, looked up when a check runs: importing them here would make every module
-// that checks its props import every other one (and cycles would leave some of them undefined at load time).
+// that checks its props import every other one (and cycles would leave some of them undefined at load time). The
+// package root is loaded completely by the time any construct or factory runs, so it is looked up once.
+let packageRoot: { [name: string]: any } | undefined;
+
 function ownExport(name: string): any {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./index')[name];
+  packageRoot ??= require('./index') as { [name: string]: any };
+  return packageRoot[name];
+}
+
+const enumValueSets = new Map<string, ReadonlySet<unknown>>();
+
+function enumValues(name: string): ReadonlySet<unknown> {
+  let values = enumValueSets.get(name);
+  if (values === undefined) {
+    values = new Set(Object.values(ownExport(name) ?? {}));
+    enumValueSets.set(name, values);
+  }
+  return values;
 }

@@ -1,9 +1,14 @@
+import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { keepsCdk8sSynth, synthesizeOnce, writesTheSameFiles } from './synth-writer';
 
 // cdk8s 2.70 validates the whole app once in `App.synth()` and then again for every chart it writes (each
 // `chart.toJson()` re-runs `validate(app)`), so a check that looks across the app would run 1 + N times per synth.
 // The tree cannot change while a synth runs (it is one synchronous call), so whole-app results are memoized for the
 // duration of that call and for nothing longer: an app changed and synthesized again is checked again.
+//
+// `app.synth()` goes further: when it would write exactly what cdk8s writes (synth-writer.ts), it validates the app
+// once and writes the files itself, so an app with a chart per team no longer walks its whole tree once per chart.
 
 /** The memo of the synth in progress on each app root; absent outside a synth. */
 const ACTIVE_SYNTHS = new WeakMap<IConstruct, Map<unknown, unknown>>();
@@ -15,6 +20,8 @@ const SYNTH_METHODS = ['synth', 'synthYaml'];
 /**
  * Makes whole-app checks on `root` run once per `app.synth()` / `app.synthYaml()` by wrapping those two methods of
  * this one App instance (never the class): the wrapper opens a memo before the original runs and drops it after.
+ * `synth()` validates once and writes the files itself where that writes the same files (`RegistrySynth`), unless
+ * the app keeps cdk8s's own synthesis (`RegistrySynth.useCdk8sSynth`).
  */
 export function trackSynths(root: IConstruct): void {
   if (TRACKED_ROOTS.has(root)) {
@@ -31,10 +38,16 @@ export function trackSynths(root: IConstruct): void {
       configurable: true,
       writable: true,
       value: function synthOnce(this: IConstruct, ...args: unknown[]) {
-        return duringSynth(root, () => original.apply(this, args));
+        return duringSynth(root, () => (method === 'synth' && this === root && synthesizesOnce(root)
+          ? synthesizeOnce(root as App)
+          : original.apply(this, args)));
       },
     });
   }
+}
+
+function synthesizesOnce(root: IConstruct): boolean {
+  return root instanceof App && !keepsCdk8sSynth(root) && writesTheSameFiles(root);
 }
 
 /**

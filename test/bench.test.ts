@@ -42,7 +42,7 @@ describe('bench', () => {
   test('the figures tools read are there, for both layouts and both ways of synthesizing ours', () => {
     const names = [...summary.keys()];
     for (const layout of ['chart_per_org', 'one_chart']) {
-      for (const ours of ['ours', 'ours_synth']) {
+      for (const ours of ['ours', 'ours_cdk8s_synth']) {
         for (const figure of ['time', 'memory']) {
           expect(names).toContain(`ratio_${ours}_over_raw_${figure}_${layout}`);
           expect(names).toContain(`growth_exponent_${figure}_${ours}_${layout}`);

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { buildPlatform } from '../bench/platform';
 import { buildInventory, Layout, testCertificatePem } from '../bench/spec';
 import { appsOf, EXAMPLES } from '../examples';
@@ -34,13 +35,26 @@ function filesUnder(dir: string): Map<string, string> {
     .map(file => [file, fs.readFileSync(path.join(dir, file), 'utf8')]));
 }
 
-/** The files `app.synth()` and `RegistrySynth.synth` write for two apps built the same way. */
-function bothWays(build: (outdir: string) => App[]): { cdk8s: Map<string, string>; ours: Map<string, string> } {
-  const cdk8sDir = tmpDir();
-  const oursDir = tmpDir();
-  build(cdk8sDir).forEach(app => app.synth());
-  build(oursDir).forEach(app => RegistrySynth.synth(app));
-  return { cdk8s: filesUnder(cdk8sDir), ours: filesUnder(oursDir) };
+/** cdk8s's own `App.synth`, whatever the library's constructs made of this app's `synth()`. */
+function cdk8sSynth(app: App): void {
+  App.prototype.synth.call(app);
+}
+
+/**
+ * The files cdk8s's own synth, `app.synth()` (which the library's constructs route through its own writer) and
+ * `RegistrySynth.synth` write for three apps built the same way.
+ */
+function bothWays(build: (outdir: string) => App[]): { cdk8s: Map<string, string>; ours: Map<string, string>; helper: Map<string, string> } {
+  const [cdk8sDir, oursDir, helperDir] = [tmpDir(), tmpDir(), tmpDir()];
+  build(cdk8sDir).forEach(cdk8sSynth);
+  build(oursDir).forEach(app => app.synth());
+  build(helperDir).forEach(app => RegistrySynth.synth(app));
+  return { cdk8s: filesUnder(cdk8sDir), ours: filesUnder(oursDir), helper: filesUnder(helperDir) };
+}
+
+function expectSameFiles(files: ReturnType<typeof bothWays>): void {
+  expect(files.ours).toEqual(files.cdk8s);
+  expect(files.helper).toEqual(files.cdk8s);
 }
 
 /** A CORE_V1_PUSH DataPlane `id` of organization acme in its own chart, pushing with a secret "hub-push". */
@@ -73,22 +87,30 @@ function countToJson(object: ApiObject): { readonly calls: number; reset(): void
   return counter;
 }
 
+/** An app whose `app.synth()` is cdk8s's own (validating once per chart), or the library's (validating once). */
+const SYNTH_PATHS: Array<[string, (app: App) => void]> = [
+  ['cdk8s\'s own synth (useCdk8sSynth)', app => RegistrySynth.useCdk8sSynth(app, 'the test checks the memo on cdk8s\'s own synth')],
+  ['the default app.synth()', () => undefined],
+];
+
 describe('DataPlane validations run once per synth', () => {
-  test('its rendered object is read once by its validations and once to be written, however many charts', () => {
+  test.each(SYNTH_PATHS)('its rendered object is read once by its validations and once to be written, however many charts: %s', (_name, choosePath) => {
     const app = new App({ outdir: tmpDir() });
+    choosePath(app);
     const dataPlane = pushDataPlane(app);
     ['a', 'b', 'c', 'd', 'e'].forEach(id => new Chart(app, id));
     const counter = countToJson(dataPlane.apiObject);
     app.synth();
-    // Without the memo: 1 (app) + 6 (one re-validation per chart) + 1 (written) = 8.
+    // Without the memo, cdk8s's own synth reads it 1 (app) + 6 (one re-validation per chart) + 1 (written) = 8 times.
     expect(counter.calls).toBe(2);
     counter.reset();
     app.synth();
     expect(counter.calls).toBe(2);
   });
 
-  test('an error introduced after an earlier synth of the same app is still caught (the memo lasts one synth)', () => {
+  test.each(SYNTH_PATHS)('an error introduced after an earlier synth of the same app is still caught (the memo lasts one synth): %s', (_name, choosePath) => {
     const app = new App({ outdir: tmpDir() });
+    choosePath(app);
     const dataPlane = pushDataPlane(app);
     new Chart(app, 'other');
     app.synth();
@@ -97,8 +119,9 @@ describe('DataPlane validations run once per synth', () => {
     expect(error.property).toBe('spec.registry.imagePushSecrets[0].prefix');
   });
 
-  test('a second DataPlane added after an earlier synth is checked against the first', () => {
+  test.each(SYNTH_PATHS)('a second DataPlane added after an earlier synth is checked against the first: %s', (_name, choosePath) => {
     const app = new App({ outdir: tmpDir() });
+    choosePath(app);
     const first = pushDataPlane(app);
     app.synth();
     // The same secret for another prefix: the build controller keys the merged registries by secret name.
@@ -110,31 +133,47 @@ describe('DataPlane validations run once per synth', () => {
 
 describe('RegistrySynth.synth writes the same files as app.synth()', () => {
   test.each(EXAMPLES.map(example => [example.name, example] as const))('example %s', (_name, example) => {
-    const { cdk8s, ours } = bothWays(outdir => appsOf(example, outdir));
-    expect(cdk8s.size).toBeGreaterThan(0);
-    expect(ours).toEqual(cdk8s);
+    const files = bothWays(outdir => appsOf(example, outdir));
+    expect(files.cdk8s.size).toBeGreaterThan(0);
+    expectSameFiles(files);
   });
 
   test.each<Layout>(['chart-per-org', 'one-chart'])('the bench platform at a small size, %s', (layout) => {
     const inventory = buildInventory({ orgs: 4, projects: 2, envs: 3 });
-    const { cdk8s, ours } = bothWays(outdir => {
+    const files = bothWays(outdir => {
       const app = new App({ outdir });
       buildPlatform(app, inventory, testCertificatePem(), layout);
       return [app];
     });
-    expect(cdk8s.size).toBe(layout === 'one-chart' ? 1 : 4);
-    expect(ours).toEqual(cdk8s);
+    expect(files.cdk8s.size).toBe(layout === 'one-chart' ? 1 : 4);
+    expectSameFiles(files);
   });
 
   test('one file for the app, and a custom file extension', () => {
-    const { cdk8s, ours } = bothWays(outdir => {
+    const files = bothWays(outdir => {
       const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_APP, outputFileExtension: '.yml' });
       pushDataPlane(app);
       new kplus.ConfigMap(new Chart(app, 'second'), 'Config', { data: { a: 'b' } });
       return [app];
     });
-    expect([...cdk8s.keys()]).toEqual(['app.yml']);
-    expect(ours).toEqual(cdk8s);
+    expect([...files.cdk8s.keys()]).toEqual(['app.yml']);
+    expectSameFiles(files);
+  });
+
+  test('charts whose ids are numbers come first, in numeric order, as cdk8s orders them (one file for the app)', () => {
+    const files = bothWays(outdir => {
+      const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_APP });
+      for (const id of ['b', '10', '2', 'a', '02', '4294967295', '0']) {
+        const chart = new Chart(app, id);
+        new ApiObject(chart, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `config-${id}` } });
+        new ApiObject(new Construct(chart, 'Nested'), 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `nested-${id}` } });
+      }
+      pushDataPlane(app);
+      return [app];
+    });
+    const names = [...files.cdk8s.get('app.k8s.yaml')!.matchAll(/^ {2}name: (\S+)$/gm)].map(match => match[1]);
+    expect(names.slice(0, 6)).toEqual(['config-0', 'nested-0', 'config-2', 'nested-2', 'config-10', 'nested-10']);
+    expectSameFiles(files);
   });
 
   test('an app it does not reproduce itself (dependencies between charts, other output types) is left to app.synth()', () => {
@@ -151,7 +190,7 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
     const dependent = bothWays(withDependency);
     // Indexed file names, dependency first: what app.synth() writes.
     expect([...dependent.ours.keys()]).toEqual(['0000-second.k8s.yaml', '0001-first.k8s.yaml']);
-    expect(dependent.ours).toEqual(dependent.cdk8s);
+    expectSameFiles(dependent);
 
     const perResource = bothWays(outdir => {
       const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_RESOURCE });
@@ -159,7 +198,7 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
       return [app];
     });
     expect(perResource.ours.size).toBe(2);
-    expect(perResource.ours).toEqual(perResource.cdk8s);
+    expectSameFiles(perResource);
 
     // A chart class that post-processes its objects in toJson(): app.synth() calls it, so the helper must too.
     class StampedChart extends Chart {
@@ -173,7 +212,7 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
       return [app];
     });
     expect(stamped.ours.get('stamped.k8s.yaml')).toContain('stamped: "yes"');
-    expect(stamped.ours).toEqual(stamped.cdk8s);
+    expectSameFiles(stamped);
   });
 
   test('validates once: the app\'s validations run once, not once per chart', () => {
@@ -209,8 +248,9 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
       }
       throw new Error('the synth did not fail');
     };
-    const cdk8s = failedSynth(app => app.synth());
+    const cdk8s = failedSynth(cdk8sSynth);
     expect(cdk8s.message).toMatch(message);
+    expect(failedSynth(app => app.synth())).toEqual({ message: cdk8s.message, files: 0 });
     expect(failedSynth(app => RegistrySynth.synth(app))).toEqual({ message: cdk8s.message, files: 0 });
   });
 
@@ -232,16 +272,74 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
       }
       return { message, files: [...filesUnder(outdir).keys()] };
     };
-    const cdk8s = run(app => app.synth());
+    const cdk8s = run(cdk8sSynth);
     expect(cdk8s.message).toContain('cannot render');
     expect(run(app => RegistrySynth.synth(app))).toEqual(cdk8s);
   });
 
   test('anything but an App is refused with a ValidationError naming the property', () => {
     for (const value of [undefined, null, 'dist', new Chart(new App(), 'chart')]) {
-      const error = validationErrorOf(() => RegistrySynth.synth(value as any));
-      expect(error.property).toBe('app');
-      expect(error.message).toContain('is not a cdk8s App');
+      for (const call of [() => RegistrySynth.synth(value as any), () => RegistrySynth.useCdk8sSynth(value as any, 'reason')]) {
+        const error = validationErrorOf(call);
+        expect(error.property).toBe('app');
+        expect(error.message).toContain('is not a cdk8s App');
+      }
     }
+    for (const reason of [undefined, '', '  ', 42]) {
+      expect(validationErrorOf(() => RegistrySynth.useCdk8sSynth(new App(), reason as any)).property).toBe('reason');
+    }
+  });
+});
+
+describe('app.synth() of an app with the library\'s constructs validates once', () => {
+  /** An app of six charts, one with a registry secret, and how often a validation of the app ran. */
+  function sixCharts(withLibraryConstruct: boolean): { app: App; runs: () => number } {
+    const app = new App({ outdir: tmpDir() });
+    ['a', 'b', 'c', 'd', 'e'].forEach(id => new ApiObject(new Chart(app, id), 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: id } }));
+    if (withLibraryConstruct) {
+      new RegistrySecret(new Chart(app, 'secrets'), 'Pull', {
+        credentials: [RegistryCredentials.dockerHubToken('acme', SecretValue.unsafePlainText('dckr_pat_FAKE'))],
+      });
+    }
+    let runs = 0;
+    app.node.addValidation({ validate: () => { runs++; return []; } });
+    return { app, runs: () => runs };
+  }
+
+  test('the installed cdk8s is one the writer was verified against (a cdk8s upgrade must be verified again)', () => {
+    const { app } = sixCharts(true);
+    expect(RegistrySynth.writesTheSameFiles(app)).toBe(true);
+  });
+
+  test('once with the library\'s constructs; once per chart plus one when the app opts out, or holds none of them', () => {
+    const withLibrary = sixCharts(true);
+    withLibrary.app.synth();
+    expect(withLibrary.runs()).toBe(1);
+
+    const optedOut = sixCharts(true);
+    RegistrySynth.useCdk8sSynth(optedOut.app, 'the test compares with cdk8s');
+    optedOut.app.synth();
+    expect(optedOut.runs()).toBe(1 + 6);
+
+    const plain = sixCharts(false);
+    plain.app.synth();
+    expect(plain.runs()).toBe(1 + 5);
+  });
+
+  test('an App subclass with its own synth() keeps it', () => {
+    let ownSynthRuns = 0;
+    class CountingApp extends App {
+      public synth(): void {
+        ownSynthRuns++;
+        super.synth();
+      }
+    }
+    const app = new CountingApp({ outdir: tmpDir() });
+    new RegistrySecret(new Chart(app, 'secrets'), 'Pull', {
+      credentials: [RegistryCredentials.dockerHubToken('acme', SecretValue.unsafePlainText('dckr_pat_FAKE'))],
+    });
+    app.synth();
+    expect(ownSynthRuns).toBe(1);
+    expect(fs.readdirSync(app.outdir)).toEqual(['secrets.k8s.yaml']);
   });
 });

@@ -613,8 +613,12 @@ function hmac(key: Buffer, parts: Buffer[]): Buffer {
   return mac.digest();
 }
 
+// One-shot hashing (`crypto.hash`, Node 20.12+) skips the Hash object that `createHash` builds per call; MGF1 hashes
+// a few dozen short inputs per sealed value.
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'buffer') => Buffer }).hash;
+
 function sha256(data: Buffer): Buffer {
-  return crypto.createHash('sha256').update(data).digest();
+  return oneShotHash ? oneShotHash('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
 }
 
 /**
@@ -624,27 +628,34 @@ function sha256(data: Buffer): Buffer {
  * @see https://www.rfc-editor.org/rfc/rfc8017#section-7.1.1
  */
 function encodeOaep(message: Buffer, label: Buffer, seed: Buffer, modulusBytes: number): Buffer {
-  const dbLength = modulusBytes - HASH_BYTES - 1;
-  const padding = Buffer.alloc(dbLength - HASH_BYTES - 1 - message.length);
-  const db = Buffer.concat([sha256(label), padding, Buffer.from([0x01]), message]);
-  const maskedDb = xor(db, mgf1(seed, dbLength));
-  const maskedSeed = xor(seed, mgf1(maskedDb, HASH_BYTES));
-  return Buffer.concat([Buffer.from([0x00]), maskedSeed, maskedDb]);
+  const encoded = Buffer.alloc(modulusBytes); // 0x00 || maskedSeed || maskedDB
+  const db = encoded.subarray(1 + HASH_BYTES); // lHash || PS (zeros) || 0x01 || M, masked in place
+  sha256(label).copy(db, 0);
+  db[db.length - message.length - 1] = 0x01;
+  message.copy(db, db.length - message.length);
+  xorInPlace(db, mgf1(seed, db.length));
+  const maskedSeed = encoded.subarray(1, 1 + HASH_BYTES);
+  seed.copy(maskedSeed);
+  xorInPlace(maskedSeed, mgf1(db, HASH_BYTES));
+  return encoded;
 }
 
 function mgf1(seed: Buffer, length: number): Buffer {
-  const blocks: Buffer[] = [];
-  const counter = Buffer.alloc(4);
+  const mask = Buffer.alloc(Math.ceil(length / HASH_BYTES) * HASH_BYTES);
+  const input = Buffer.alloc(seed.length + 4);
+  seed.copy(input);
   for (let i = 0; i * HASH_BYTES < length; i++) {
-    counter.writeUInt32BE(i);
-    blocks.push(sha256(Buffer.concat([seed, counter])));
+    input.writeUInt32BE(i, seed.length);
+    sha256(input).copy(mask, i * HASH_BYTES);
   }
-  return Buffer.concat(blocks).subarray(0, length);
+  return mask.subarray(0, length);
 }
 
-function xor(a: Buffer, b: Buffer): Buffer {
-  // eslint-disable-next-line no-bitwise -- OAEP masking is a byte-wise XOR by definition
-  return Buffer.from(a.map((byte, i) => byte ^ b[i]));
+function xorInPlace(target: Buffer, mask: Buffer): void {
+  for (let i = 0; i < target.length; i++) {
+    // eslint-disable-next-line no-bitwise -- OAEP masking is a byte-wise XOR by definition
+    target[i] ^= mask[i];
+  }
 }
 
 // The all-zero nonce is what the controller expects; it is safe because each session key encrypts one message.
