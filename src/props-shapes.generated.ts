@@ -539,6 +539,7 @@ export const METHOD_SHAPES: { readonly [method: string]: ReadonlyArray<readonly 
   'RegistryCredentials.vendorManaged': [['registry', 'string'], ['vendor', 'enum:CloudVendor']],
   'RegistrySecret.fromSecretName': [['scope', 'external:constructs.Construct'], ['id', 'string'], ['name', 'string'], ['options?', 'struct:ExistingRegistrySecretOptions']],
   'RegistrySynth.synth': [['app', 'external:cdk8s.App']],
+  'RegistrySynth.useCdk8sSynth': [['app', 'external:cdk8s.App'], ['reason', 'string']],
   'RegistrySynth.writesTheSameFiles': [['app', 'external:cdk8s.App']],
   'ReleasePipelineRef.git': [['options', 'struct:GitPipelineRefOptions']],
   'ReleasePipelineRef.of': [['resolver', 'string'], ['params', 'array<struct:ReleasePipelineParam>']],
