@@ -275,8 +275,11 @@ const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 function claimName(scope: IConstruct, namespace: string | undefined, name: string): void {
   const root = scope.node.root;
-  const claimed = CLAIMED_NAMES.get(root) ?? new Map<string, IConstruct>();
-  CLAIMED_NAMES.set(root, claimed);
+  let claimed = CLAIMED_NAMES.get(root);
+  if (claimed === undefined) {
+    claimed = new Map<string, IConstruct>();
+    CLAIMED_NAMES.set(root, claimed);
+  }
   const key = `${namespace ?? ''}/${name}`;
   const other = claimed.get(key);
   if (other !== undefined) {
