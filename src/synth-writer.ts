@@ -99,39 +99,45 @@ const WRITE_CHUNK_CHARACTERS = 1024 * 1024;
 
 function writeCharts(app: App): void {
   fs.mkdirSync(app.outdir, { recursive: true });
-  const objectsByChart = chartsWithObjects(app);
+  const charts = chartsInOrder(app);
   if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
-    if (objectsByChart.size > 0) {
-      writeYaml(path.join(app.outdir, `app${app.outputFileExtension}`), [...objectsByChart.values()].flat());
+    if (charts.length > 0) {
+      writeYaml(path.join(app.outdir, `app${app.outputFileExtension}`), objectsOfCharts(charts));
     }
     return;
   }
-  for (const [chart, objects] of objectsByChart) {
-    writeYaml(path.join(app.outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), objects);
+  for (const chart of charts) {
+    writeYaml(path.join(app.outdir, `${Names.toDnsLabel(chart)}${app.outputFileExtension}`), chartObjects(chart));
   }
 }
 
 /**
- * The charts in the order of `app.charts`, each with its objects in the order cdk8s writes them, from one walk of the
- * tree. cdk8s orders both by the topology of a dependency graph over every construct; with no dependencies (which
- * `writesTheSameFiles` requires) that graph has no edges, and its topology is the order its vertices were stored in a
- * plain object keyed by construct path: the tree's pre-order, except that paths which are array indices ("0", "42":
- * only charts placed directly in the app can have one) come first, in numeric order, as JavaScript orders such keys.
+ * The charts in the order of `app.charts`, from one walk of the tree. cdk8s orders them by the topology of a
+ * dependency graph over every construct; with no dependencies (which `writesTheSameFiles` requires) that graph has no
+ * edges, and its topology is the order its vertices were stored in a plain object keyed by construct path: the tree's
+ * pre-order, except that paths which are array indices ("0", "42": only charts placed directly in the app can have
+ * one) come first, in numeric order, as JavaScript orders such keys.
  */
-function chartsWithObjects(app: App): Map<Chart, ApiObject[]> {
-  const charts: Chart[] = [];
-  const objects = new Map<Chart, ApiObject[]>();
-  for (const construct of app.node.findAll()) {
-    if (construct instanceof Chart) {
-      charts.push(construct);
-      objects.set(construct, []);
-    } else if (construct instanceof ApiObject) {
-      objects.get(Chart.of(construct))?.push(construct);
-    }
+function chartsInOrder(app: App): Chart[] {
+  const charts = app.node.findAll().filter((construct): construct is Chart => construct instanceof Chart);
+  const numbered = charts.filter(chart => isArrayIndex(chart.node.path)).sort((a, b) => Number(a.node.path) - Number(b.node.path));
+  return [...numbered, ...charts.filter(chart => !isArrayIndex(chart.node.path))];
+}
+
+/**
+ * The chart's own objects in the order cdk8s writes them (its subtree's pre-order, by the same argument as
+ * `chartsInOrder`; no path below a chart is an array index), listed when the chart's turn comes, as cdk8s does: an
+ * object that an earlier chart's rendering added is written.
+ */
+function chartObjects(chart: Chart): ApiObject[] {
+  return chart.node.findAll()
+    .filter((construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart);
+}
+
+function* objectsOfCharts(charts: Chart[]): Iterable<ApiObject> {
+  for (const chart of charts) {
+    yield* chartObjects(chart);
   }
-  const indexFirst = [...charts.filter(chart => isArrayIndex(chart.node.path))
-    .sort((a, b) => Number(a.node.path) - Number(b.node.path)), ...charts.filter(chart => !isArrayIndex(chart.node.path))];
-  return new Map(indexFirst.map(chart => [chart, objects.get(chart)!]));
 }
 
 /** Whether JavaScript treats `key` as an array index when it orders an object's keys (0 to 2^32 - 2, canonical). */
@@ -144,7 +150,7 @@ function isArrayIndex(key: string): boolean {
  * a time: the JSON and YAML of one object are garbage before the next is made, where `app.synth()` holds a whole
  * chart's. Written to a temporary file renamed at the end, so an object that fails to render leaves no partial file.
  */
-function writeYaml(file: string, objects: ApiObject[]): void {
+function writeYaml(file: string, objects: Iterable<ApiObject>): void {
   const partial = `${file}.partial-${process.pid}`;
   const fd = fs.openSync(partial, 'w');
   try {
@@ -156,14 +162,16 @@ function writeYaml(file: string, objects: ApiObject[]): void {
       chunk = [];
       chunkLength = 0;
     };
-    objects.forEach((object, index) => {
-      const document = `${index > 0 ? DOCUMENT_SEPARATOR : ''}${Yaml.stringify(object.toJson())}`;
+    let separator = '';
+    for (const object of objects) {
+      const document = `${separator}${Yaml.stringify(object.toJson())}`;
+      separator = DOCUMENT_SEPARATOR;
       chunk.push(document);
       chunkLength += document.length;
       if (chunkLength >= WRITE_CHUNK_CHARACTERS) {
         flush();
       }
-    });
+    }
     flush();
   } catch (err) {
     fs.closeSync(fd);

@@ -176,6 +176,34 @@ describe('RegistrySynth.synth writes the same files as app.synth()', () => {
     expectSameFiles(files);
   });
 
+  test.each([YamlOutputType.FILE_PER_CHART, YamlOutputType.FILE_PER_APP])(
+    'an object added to a later chart while an earlier chart renders is written, as cdk8s writes it (output type %s)', (yamlOutputType) => {
+      const files = bothWays(outdir => {
+        const app = new App({ outdir, yamlOutputType });
+        pushDataPlane(app);
+        const earlier = new Chart(app, 'earlier');
+        const later = new Chart(app, 'later');
+        let added = false;
+        new ApiObject(earlier, 'Config', {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'earlier' },
+          data: Lazy.any({
+            produce: () => {
+              if (!added) {
+                added = true;
+                new ApiObject(later, 'Added', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'added-while-rendering' } });
+              }
+              return { a: 'b' };
+            },
+          }),
+        });
+        return [app];
+      });
+      expect([...files.cdk8s.values()].join('')).toContain('added-while-rendering');
+      expectSameFiles(files);
+    });
+
   test('an app it does not reproduce itself (dependencies between charts, other output types) is left to app.synth()', () => {
     const withDependency = (outdir: string) => {
       const app = new App({ outdir });
