@@ -148,7 +148,7 @@ export class ComponentTypePullSecret {
       secretLabels: { [PURPOSE_LABEL]: RegistryPurpose.PULL },
       secretAnnotations: { [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(',') },
     });
-    this.resource = { id: this.resourceId, template: rendered.main };
+    this.resource = { id: this.resourceId, template: rendered.main.manifest() };
   }
 
   /** `[{ name: <secretName> }]`, the `imagePullSecrets` workloads get. */
