@@ -123,6 +123,8 @@ export function enumMember<E extends string>(members: { [name: string]: E }, val
   return member;
 }
 
-export { argoApplication, imageUpdater, clusterExternalSecret, externalSecret, acr, ecr, gcr, quay, imageRepository, imageRepositoryAppstudio };
-export { konflux, releasePlanAdmission, dataPlanePullProposal, dataPlaneV017, dataPlaneV02, dataPlaneV03, dataPlaneV1, secretReference, sealedSecret };
+// The generated modules, for their props and enum types.
+export { argoApplication, imageUpdater, clusterExternalSecret, externalSecret, acr, ecr, gcr, quay };
+export { imageRepository, imageRepositoryAppstudio, konflux, releasePlanAdmission, secretReference, sealedSecret };
+export { dataPlanePullProposal, dataPlaneV017, dataPlaneV02, dataPlaneV03, dataPlaneV1 };
 export { k8s };

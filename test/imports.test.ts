@@ -3,9 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { IMPORTED_CRDS, IMPORTS_DIR, renderImports } from '../scripts/import-crds';
-import { DataPlaneV02Push, DataPlaneV1, patchedAsWritten } from '../src/typed-objects';
 import * as dataPlaneV02 from '../src/imports/openchoreo-dataplane-v0-2-push';
 import * as dataPlaneV1 from '../src/imports/openchoreo-dataplane-v1';
+import { DataPlaneV02Push, DataPlaneV1, patchedAsWritten } from '../src/typed-objects';
 
 describe('src/imports/', () => {
   test('is what `npx projen import-crds` writes from the CRD files (if not: run it and commit the result)', () => {

@@ -1,7 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { ValidationError } from '../errors';
-import { AcrAccessToken, acr, EcrAuthorizationToken, ecr, GcrAccessToken, gcr, QuayAccessToken, quay, typedObject, TypedObject } from '../typed-objects';
 import { CheckContext, member, optionalString, readStruct, requireArray, requireString } from '../runtime-checks';
+import { AcrAccessToken, acr, EcrAuthorizationToken, ecr, GcrAccessToken, gcr, QuayAccessToken, quay, typedObject, TypedObject } from '../typed-objects';
 import { refuseCredentialInUsername, refuseUnmatchableRegistryKey } from '../values/credential-shape';
 
 /** The API group and version of every External Secrets generator kind. */

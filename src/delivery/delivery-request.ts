@@ -4,7 +4,8 @@ import type { TypedObject } from '../typed-objects';
 
 /** Everything a delivery needs to render one registry secret (internal). */
 export interface DeliveryRequest {
-  readonly scope: IConstruct;
+  /** The construct that asked for the secret, named in errors; none for a template rendered outside any construct. */
+  readonly scope?: IConstruct;
   readonly name: string;
   readonly namespace?: string;
   readonly credentials: RegistryCredentials[];

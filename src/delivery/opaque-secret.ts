@@ -98,7 +98,10 @@ export function renderExternalOpaqueSecret(request: OpaqueSecretRequest, setting
       metadata: objectMeta(request, {}),
       spec: {
         refreshInterval: settings.refreshInterval,
-        secretStoreRef: { name: settings.store.name, kind: settings.store.kind && enumMember(eso.ExternalSecretSpecSecretStoreRefKind, settings.store.kind) },
+        secretStoreRef: {
+          name: settings.store.name,
+          kind: settings.store.kind && enumMember(eso.ExternalSecretSpecSecretStoreRefKind, settings.store.kind),
+        },
         target: {
           name: request.name,
           creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,

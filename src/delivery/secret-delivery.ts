@@ -8,8 +8,8 @@ import { CredentialParts, RegistryCredentials } from '../credentials/registry-cr
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource, describeSource } from '../credentials/secret-value';
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
-import { enumMember, externalSecret as eso, ExternalSecret, KubeSecret, SealedSecret, typedObject, TypedObject } from '../typed-objects';
 import { member, optionalInstance, readStruct, requireEnumValue, requireString } from '../runtime-checks';
+import { enumMember, externalSecret as eso, ExternalSecret, KubeSecret, SealedSecret, typedObject, TypedObject } from '../typed-objects';
 import { DockerConfig } from '../values/docker-config';
 import { compareGoStrings, goJsonString } from '../values/go-json';
 
@@ -287,7 +287,10 @@ class ExternalSecretDelivery extends SecretDelivery {
     return {
       main: externalSecret(request, {
         refreshInterval: goDuration(this.options.refreshInterval ?? Duration.hours(1)),
-        secretStoreRef: { name: store.name, kind: enumMember(eso.ExternalSecretSpecSecretStoreRefKind, store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE) },
+        secretStoreRef: {
+          name: store.name,
+          kind: enumMember(eso.ExternalSecretSpecSecretStoreRefKind, store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE),
+        },
         target: dockerConfigTarget(request, wholeConfigOf(request.credentials) ? undefined : dockerConfigTemplate(request.credentials)),
         data: remoteData(request.credentials),
       }),

@@ -140,7 +140,6 @@ export class ComponentTypePullSecret {
       store: { name: options.secretStore ?? DATAPLANE_SECRET_STORE },
       refreshInterval: options.refreshInterval,
     })._render({
-      scope: undefined as any,
       name: this.secretName,
       namespace: WORKLOAD_NAMESPACE,
       credentials,

@@ -72,14 +72,24 @@ function unknownFieldError(scope: IConstruct, api: string, crd: string, problem:
     ...(removal ? [`It ${removal.note}`] : []),
     ...(elsewhere.length > 0 ? [`It exists in ${elsewhere.map(entry => `DataPlaneApi.${entry.api} (${entry.releases})`).join(', ')}`] : []),
   ];
+  const otherReleases = `use ${elsewhere.map(entry => `DataPlaneApi.${entry.api}`).join(' or ')} if the cluster runs that release`;
+  const renamed = renamedField(segments, elsewhere.map(entry => entry.spec), problem.known);
   return new ValidationError({
     scope,
     property: problem.path,
     problem: [`is not a field of ${crd}; the API server would prune it silently`, ...notes].join('. '),
     fix: spelled !== undefined ? `the field is spelled "${spelled}"`
-      : elsewhere.length > 0 ? `use ${elsewhere.map(entry => `DataPlaneApi.${entry.api}`).join(' or ')} if the cluster runs that release, or remove the field`
-        : 'remove it',
+      : renamed !== undefined ? `write "${renamed}", the spelling of DataPlaneApi.${api}, or ${otherReleases}`
+        : elsewhere.length > 0 ? `${otherReleases}, or remove the field`
+          : 'remove it',
   });
+}
+
+/** The one field next to `segments` that only this API has, where the APIs that have `segments` lack it: a rename. */
+function renamedField(segments: string[], others: CrdField[], known: string[]): string | undefined {
+  const parent = segments.slice(0, -1);
+  const onlyHere = known.filter(field => others.length > 0 && others.every(other => !hasField(other, [...parent, field])));
+  return parent.length > 0 && onlyHere.length === 1 ? onlyHere[0] : undefined;
 }
 
 function article(type: string): string {

@@ -229,6 +229,16 @@ describe('version mismatches name the release that has the field', () => {
     expect(error.property).toBe(property);
     expect(error.problem).toMatch(problem);
   });
+
+  test.each<[string, DataPlaneApi, string]>([
+    ['secretKeyRef', DataPlaneApi.V1ALPHA1_V0_17, 'write "secretRef", the spelling of DataPlaneApi.V1ALPHA1_V0_17, or use DataPlaneApi.V1ALPHA1_V1'],
+    ['secretRef', DataPlaneApi.V1ALPHA1_V1, 'write "secretKeyRef", the spelling of DataPlaneApi.V1ALPHA1_V1, or use DataPlaneApi.V1ALPHA1_V0_17'],
+  ])('escape hatch: clientCA.%s, renamed between releases, is answered with this release\'s spelling (from the generated CRD trees)', (field, api, fix) => {
+    const c = chart();
+    const dataPlane = new DataPlane(c, 'DataPlane', { api, name: 'default', organization: 'default', clusterAgent: AGENT });
+    dataPlane.apiObject.addJsonPatch(JsonPatch.add(`/spec/clusterAgent/clientCA/${field}`, { name: 'ca', key: 'ca.crt' }));
+    expect(firstProblemOf(() => Testing.synth(c)).fix).toContain(fix);
+  });
 });
 
 describe('bad input', () => {
