@@ -83,12 +83,14 @@ export function findFieldProblem(value: unknown, field: CrdField, path: string, 
 function objectProblem(value: { [key: string]: unknown }, field: CrdField, path: string, options: FieldWalkOptions): FieldProblem | undefined {
   const properties = field.properties ?? {};
   const known = Object.keys(properties);
-  if (field.additionalProperties !== undefined) {
-    return firstOf(Object.entries(value), ([key, child]) => findFieldProblem(child, field.additionalProperties!, `${path}.${key}`, options));
+  const extra = Object.keys(value).filter(key => !(key in properties));
+  if (extra.length > 0 && field.additionalProperties === undefined) {
+    return { kind: FieldProblemKind.UNKNOWN, path: `${path}.${extra[0]}`, name: extra[0], known };
   }
-  const unknown = Object.keys(value).find(key => !(key in properties));
-  if (unknown !== undefined) {
-    return { kind: FieldProblemKind.UNKNOWN, path: `${path}.${unknown}`, name: unknown, known };
+  // A map (`additionalProperties`): every other key is valid, its value must fit the map's value schema.
+  const mapProblem = firstOf(extra, key => findFieldProblem(value[key], field.additionalProperties!, `${path}.${key}`, options));
+  if (mapProblem !== undefined) {
+    return mapProblem;
   }
   return firstOf(known, key => {
     if (value[key] !== undefined) {
