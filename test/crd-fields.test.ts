@@ -1,8 +1,8 @@
 import { FieldProblemKind, findFieldProblem, hasField } from '../src/crd-fields';
+import { checkManifests } from './helpers/manifest-checker';
 import {
   KONFLUX_RELEASEPLANADMISSION_SPEC, OPENCHOREO_DATAPLANE_V0_2_PUSH_SPEC, OPENCHOREO_DATAPLANE_V1_SPEC,
 } from '../src/imports/crd-fields.generated';
-import { checkManifests } from './helpers/manifest-checker';
 
 /** A ReleasePlanAdmission whose pipeline has one task-run spec `taskRunSpec`. */
 function admission(taskRunSpec: object, extra: object = {}): any {
