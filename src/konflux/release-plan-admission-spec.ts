@@ -1,6 +1,5 @@
 // Module-internal: the checks on the raw-spec escape hatch of ReleasePlanAdmission, against the field tree generated
 // from release-service's CRD (src/imports/crd-fields.generated.ts). Not exported from the package root.
-import { JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { findFieldProblem, FieldProblem, FieldProblemKind } from '../crd-fields';
 import { ValidationError } from '../errors';
@@ -87,14 +86,17 @@ function checkTypedPaths(scope: IConstruct, value: { [key: string]: any }, path:
 }
 
 /**
- * JSON patches that merge `extra` into `target` (the spec as the typed class writes it), objects field by field (the
- * raw spec never overlaps typed leaves). The raw spec is in the CRD's spelling, so it is applied to the written JSON.
+ * `target` with `extra` merged in, objects merged field by field (the raw spec never overlaps typed leaves). The raw
+ * spec is in the CRD's spelling, which the typed class reads as its own: this CRD renames no field (see
+ * test/konflux/release-plan-admission.test.ts), so nothing of the raw spec is lost in the class's conversion.
  */
-export function mergePatches(target: { [key: string]: any } | undefined, extra: { [key: string]: any }, pointer: string): JsonPatch[] {
-  return Object.entries(extra).flatMap(([key, value]) => {
-    const child = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-    return isPlainObject(target?.[key]) && isPlainObject(value) ? mergePatches(target![key], value, child) : [JsonPatch.add(child, value)];
-  });
+export function mergeSpec<T extends object>(target: T, extra: { [key: string]: any }): T {
+  return { ...target, ...mergedFields(target, extra) };
+}
+
+function mergedFields(target: { [key: string]: any }, extra: { [key: string]: any }): { [key: string]: any } {
+  return Object.fromEntries(Object.entries(extra).map(([key, value]) =>
+    [key, isPlainObject(target[key]) && isPlainObject(value) ? { ...target[key], ...mergedFields(target[key], value) } : value]));
 }
 
 function isPlainObject(value: unknown): value is { [key: string]: any } {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BuildServiceAccount, KonfluxPipeline } from './build-service-account';
 import { mappingRepositories, pushCoverageMessages, PushTarget } from './push-coverage';
-import { checkRawSpec, mergePatches } from './release-plan-admission-spec';
+import { checkRawSpec, mergeSpec } from './release-plan-admission-spec';
 import { requireNamespace, validateCrdName } from './validation';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { ValidationError } from '../errors';
@@ -254,10 +254,7 @@ export class ReleasePlanAdmission extends Construct {
       namespace: this.namespace,
       labels: props.autoRelease === undefined ? undefined : { [AUTO_RELEASE_LABEL]: String(props.autoRelease) },
     };
-    this.apiObject = new KonfluxReleasePlanAdmission(this, 'Resource', { metadata, spec });
-    if (props.rawSpec !== undefined) {
-      this.apiObject.addJsonPatch(...mergePatches(KonfluxReleasePlanAdmission.manifest({ spec }).spec, props.rawSpec, '/spec'));
-    }
+    this.apiObject = new KonfluxReleasePlanAdmission(this, 'Resource', { metadata, spec: props.rawSpec ? mergeSpec(spec, props.rawSpec) : spec });
     applyArgoCd(this.apiObject, props.argoCd, RELEASE_PLAN_ADMISSION_WAVE, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     addValidationOncePerSynth(this, () => this.pushCoverage(props));
   }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
@@ -118,6 +120,7 @@ describe('against the CRD', () => {
     const admission = admissionOf(chart);
     expect(admission.spec.componentGroups).toEqual(['frontend', 'backend']);
     expect(admission.spec).not.toHaveProperty('applications');
+    expect(admission.spec.collectors).toEqual({ items: [{ name: 'jira', type: 'jira', params: [{ name: 'url', value: 'https://issues.example.com' }] }] });
     expect(admission.spec.pipeline).toEqual({
       maxRetries: 2,
       timeouts: { pipeline: '2h0m0s' },
@@ -188,3 +191,9 @@ describe('the raw-spec field tree', () => {
   });
 });
 
+test('the generated ReleasePlanAdmission class spells every field as the CRD does, so a raw spec (CRD spelling) passes through it whole', () => {
+  const source = fs.readFileSync(join(__dirname, '..', '..', 'src', 'imports', 'konflux-releaseplanadmission.ts'), 'utf8');
+  const conversions = [...source.matchAll(/^\s+'([^']+)': .*?obj\.(\w+)/gm)].map(match => ({ json: match[1], prop: match[2] }));
+  expect(conversions.length).toBeGreaterThan(100);
+  expect(conversions.filter(c => c.json !== c.prop)).toEqual([]);
+});
