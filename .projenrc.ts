@@ -72,6 +72,15 @@ project.addTask('bench', {
   receiveArgs: true,
 });
 
+// `npx projen import-crds`: src/imports/ from the pinned CRDs in test/fixtures/reference (`cdk8s import`, offline) and the
+// CRD field trees the escape-hatch checks walk. The output is committed; test/imports.test.ts fails when it is stale.
+project.addTask('import-crds', {
+  description: 'Regenerate src/imports/ (typed classes and CRD field trees) from the CRD files in test/fixtures/reference',
+  exec: 'ts-node -P scripts/tsconfig.json scripts/import-crds.ts',
+});
+// Generated code is not linted (as in cdk8s-plus).
+project.eslint?.addIgnorePattern('src/imports/');
+
 // `npx projen conformance`: install the real software (Debian packages, root only) and run the conformance suite
 // against it: docker-registry + skopeo for credentials, Go text/template + sprig for templates, Go regexp for mittwald.
 project.addTask('conformance', {

@@ -223,9 +223,9 @@ export class RegistrySecret extends Construct implements IRegistrySecret {
     // Dependencies (token generators) sync one wave before the object that reads them, also for a custom wave.
     const dependencyArgoCd = { ...props.argoCd, syncWave: (props.argoCd?.syncWave ?? SECRET_WAVE) - 1 };
     rendered.dependencies.forEach((object, index) => {
-      applyArgoCd(new ApiObject(this, `Dependency${index}`, object as any), dependencyArgoCd, SECRET_WAVE - 1, requiredOptions);
+      applyArgoCd(object.create(this, `Dependency${index}`), dependencyArgoCd, SECRET_WAVE - 1, requiredOptions);
     });
-    this.apiObject = new ApiObject(this, 'Resource', rendered.main as any);
+    this.apiObject = rendered.main.create(this, 'Resource');
     applyArgoCd(this.apiObject, props.argoCd, SECRET_WAVE, requiredOptions);
   }
 

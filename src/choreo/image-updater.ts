@@ -8,10 +8,10 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
+import { ArgoCdImageUpdater, imageUpdater } from '../typed-objects';
 import { ImageReference, parseImageReference } from '../values/image-reference';
 
 /** The API version of Argo CD Image Updater's `ImageUpdater` custom resource (Image Updater v1.x). */
-const IMAGE_UPDATER_API_VERSION = 'argocd-image-updater.argoproj.io/v1alpha1';
 
 /**
  * How Argo CD Image Updater picks the next version of an image.
@@ -286,9 +286,7 @@ export class ImageUpdater extends Construct {
     requireText(props.applicationName, 'applicationName', 'the Argo CD Application name or a glob such as "choreo-*"', this);
     checkImages(this, props.images);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: IMAGE_UPDATER_API_VERSION,
-      kind: 'ImageUpdater',
+    this.apiObject = new ArgoCdImageUpdater(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         applicationRefs: [{
@@ -301,7 +299,7 @@ export class ImageUpdater extends Construct {
     applyArgoCd(this.apiObject, props.argoCd, 0, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
   }
 
-  private renderImage(image: ImageUpdaterImage, index: number): { [key: string]: any } {
+  private renderImage(image: ImageUpdaterImage, index: number): imageUpdater.ImageUpdaterSpecApplicationRefsImages {
     const property = `images[${index}]`;
     const reference = parseImageReference(image.image, `${property}.image`, this);
     const strategy = image.updateStrategy ?? ImageUpdateStrategy.SEMVER;

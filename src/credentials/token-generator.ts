@@ -1,6 +1,7 @@
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import { ValidationError } from '../errors';
 import { CheckContext, member, optionalString, readStruct, requireArray, requireString } from '../runtime-checks';
+import { AcrAccessToken, acr, EcrAuthorizationToken, ecr, GcrAccessToken, gcr, QuayAccessToken, quay, typedObject, TypedObject } from '../typed-objects';
 import { refuseCredentialInUsername, refuseUnmatchableRegistryKey } from '../values/credential-shape';
 
 /** The API group and version of every External Secrets generator kind. */
@@ -171,19 +172,21 @@ export class TokenGenerator {
     props = readEcrProps(props);
     exactlyOneOf('auth', { serviceAccount: props.serviceAccount, accessKeys: props.accessKeys }, true);
     requireNonEmpty('region', props.region, 'the AWS region of the registry, e.g. "eu-west-1"');
-    return new TokenGenerator('ECRAuthorizationToken', Duration.hours(12), {
+    const spec: ecr.EcrAuthorizationTokenSpec = {
       region: props.region,
       role: props.role,
       auth: props.serviceAccount
         ? { jwt: { serviceAccountRef: serviceAccountRef(props.serviceAccount) } }
         : props.accessKeys && {
           secretRef: {
-            accessKeyIDSecretRef: props.accessKeys.accessKeyId,
+            accessKeyIdSecretRef: props.accessKeys.accessKeyId,
             secretAccessKeySecretRef: props.accessKeys.secretAccessKey,
             sessionTokenSecretRef: props.accessKeys.sessionToken,
           },
         },
-    }, { username: '{{ .username }}', password: '{{ .password }}' });
+    };
+    return new TokenGenerator('ECRAuthorizationToken', Duration.hours(12), metadata => typedObject(EcrAuthorizationToken, { metadata, spec }),
+      { username: '{{ .username }}', password: '{{ .password }}' });
   }
 
   /**
@@ -196,19 +199,21 @@ export class TokenGenerator {
     exactlyOneOf('auth', { workloadIdentity: props.workloadIdentity, serviceAccountKey: props.serviceAccountKey }, false);
     requireNonEmpty('projectId', props.projectId, 'the Google Cloud project id of the registry');
     const wi = props.workloadIdentity;
-    return new TokenGenerator('GCRAccessToken', Duration.hours(1), {
-      projectID: props.projectId,
+    const spec: gcr.GcrAccessTokenSpec = {
+      projectId: props.projectId,
       auth: wi
         ? {
           workloadIdentity: {
             serviceAccountRef: serviceAccountRef(wi.serviceAccount),
             clusterLocation: wi.clusterLocation,
             clusterName: wi.clusterName,
-            clusterProjectID: wi.clusterProjectId,
+            clusterProjectId: wi.clusterProjectId,
           },
         }
         : { secretRef: { secretAccessKeySecretRef: props.serviceAccountKey } },
-    }, { username: '{{ .username }}', password: '{{ .password }}' });
+    };
+    return new TokenGenerator('GCRAccessToken', Duration.hours(1), metadata => typedObject(GcrAccessToken, { metadata, spec }),
+      { username: '{{ .username }}', password: '{{ .password }}' });
   }
 
   /**
@@ -225,7 +230,7 @@ export class TokenGenerator {
       managedIdentityId: props.managedIdentityId,
       workloadIdentity: props.workloadIdentity,
     }, false);
-    return new TokenGenerator('ACRAccessToken', Duration.hours(3), {
+    const spec: acr.AcrAccessTokenSpec = {
       registry,
       tenantId: props.tenantId,
       scope: props.scope,
@@ -234,7 +239,9 @@ export class TokenGenerator {
         : props.managedIdentityId
           ? { managedIdentity: { identityId: props.managedIdentityId } }
           : { workloadIdentity: { serviceAccountRef: serviceAccountRef(props.workloadIdentity!) } },
-    }, { username: '{{ .username }}', password: '{{ .password }}' });
+    };
+    return new TokenGenerator('ACRAccessToken', Duration.hours(3), metadata => typedObject(AcrAccessToken, { metadata, spec }),
+      { username: '{{ .username }}', password: '{{ .password }}' });
   }
 
   /**
@@ -257,11 +264,12 @@ export class TokenGenerator {
         fix: 'write the full robot name as Quay shows it, e.g. "acme+deployer"',
       });
     }
-    return new TokenGenerator('QuayAccessToken', Duration.hours(1), {
+    const spec: quay.QuayAccessTokenSpec = {
       robotAccount: props.robotAccount,
       serviceAccountRef: serviceAccountRef(props.serviceAccount),
       url: registry === 'quay.io' ? undefined : registry,
-    }, { auth: '{{ .auth }}' });
+    };
+    return new TokenGenerator('QuayAccessToken', Duration.hours(1), metadata => typedObject(QuayAccessToken, { metadata, spec }), { auth: '{{ .auth }}' });
   }
 
   private constructor(
@@ -269,13 +277,18 @@ export class TokenGenerator {
     public readonly kind: string,
     /** How long one token lives. */
     public readonly tokenLifetime: Duration,
-    /** @internal the generator's `spec` */
-    public readonly _spec: { [key: string]: any },
+    /** @internal the generator object, given its metadata */
+    public readonly _render: (metadata: ApiObjectMetadata) => TypedObject,
     /**
      * @internal the Go-template expressions that give the credential from the generator's output keys: either
      * `username` and `password`, or `auth`
      */
     public readonly _outputs: GeneratorOutputs) {
+  }
+
+  /** @internal the generator's `spec` as written to the cluster */
+  public get _spec(): { [key: string]: any } {
+    return this._render({}).manifest().spec;
   }
 }
 

@@ -1,9 +1,11 @@
 import { IConstruct } from 'constructs';
 import { RegistryCredentials } from '../credentials/registry-credentials';
+import type { TypedObject } from '../typed-objects';
 
 /** Everything a delivery needs to render one registry secret (internal). */
 export interface DeliveryRequest {
-  readonly scope: IConstruct;
+  /** The construct that asked for the secret, named in errors; none for a template rendered outside any construct. */
+  readonly scope?: IConstruct;
   readonly name: string;
   readonly namespace?: string;
   readonly credentials: RegistryCredentials[];
@@ -12,11 +14,11 @@ export interface DeliveryRequest {
   readonly secretAnnotations: { [key: string]: string };
 }
 
-/** The objects a delivery renders (internal): the main object first. */
+/** The objects a delivery renders (internal): each as its typed class and props, created by the construct that asked. */
 export interface RenderedDelivery {
-  readonly main: { [key: string]: any };
-  /** Objects the main one depends on (token generators), with their sync wave offset. */
-  readonly dependencies: Array<{ [key: string]: any }>;
+  readonly main: TypedObject;
+  /** Objects the main one depends on (token generators), synced one wave earlier. */
+  readonly dependencies: TypedObject[];
 }
 
 /** `{}` → `undefined`, so empty label and annotation maps are left out of the YAML. */

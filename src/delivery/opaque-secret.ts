@@ -6,6 +6,7 @@ import { SealingScope, SealingScopes } from './sealing';
 import type { SealedSecretDeliveryOptions, SecretStoreReference } from './secret-delivery';
 import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValueSource, describeSource } from '../credentials/secret-value';
 import { ValidationError } from '../errors';
+import { enumMember, externalSecret as eso, ExternalSecret, KubeSecret, SealedSecret, typedObject } from '../typed-objects';
 
 /** Everything needed to render one Opaque Secret (internal). */
 export interface OpaqueSecretRequest {
@@ -36,7 +37,7 @@ export function renderPlainOpaqueSecret(request: OpaqueSecretRequest): RenderedD
     'give every value with SecretValue.unsafePlainText, or choose the delivery that matches the values (sealedSecret for SecretValue.sealed, externalSecret for SecretValue.fromExternalSecret)');
   const data = Object.fromEntries(Object.entries({ ...request.literals, ...plainTextOf(request.secretValues) })
     .map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
-  return { main: { apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(request, {}), data }, dependencies: [] };
+  return { main: typedObject(KubeSecret, { metadata: objectMeta(request, {}), data }), dependencies: [] };
 }
 
 /**
@@ -61,15 +62,13 @@ export function renderSealedOpaqueSecret(request: OpaqueSecretRequest, options: 
   const encryptedData = Object.fromEntries(sortedEntries(request.secretValues)
     .map(([key, value]) => [key, presealed(request, scope, key, value) ?? sealNow(request, options, scope, key, value)]));
   return {
-    main: {
-      apiVersion: 'bitnami.com/v1alpha1',
-      kind: 'SealedSecret',
+    main: typedObject(SealedSecret, {
       metadata: objectMeta(request, SealingScopes.annotationsFor(scope)),
       spec: {
         encryptedData,
         template: literals && { data: literals },
       },
-    },
+    }),
     dependencies: [],
   };
 }
@@ -95,24 +94,25 @@ export function renderExternalOpaqueSecret(request: OpaqueSecretRequest, setting
     ...Object.fromEntries(fetched.map(([key]) => [key, `{{ .${key} }}`])),
   };
   return {
-    main: {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ExternalSecret',
+    main: typedObject(ExternalSecret, {
       metadata: objectMeta(request, {}),
       spec: {
         refreshInterval: settings.refreshInterval,
-        secretStoreRef: { name: settings.store.name, kind: settings.store.kind },
+        secretStoreRef: {
+          name: settings.store.name,
+          kind: settings.store.kind && enumMember(eso.ExternalSecretSpecSecretStoreRefKind, settings.store.kind),
+        },
         target: {
           name: request.name,
-          creationPolicy: 'Owner',
+          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
           template: {
-            engineVersion: 'v2',
+            engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
             data: templateData,
           },
         },
-        data: fetched.map(([key, value]) => ({ secretKey: key, remoteRef: externalReference(value) })),
+        data: fetched.map(([key, value]) => ({ secretKey: key, remoteRef: externalReference(value)! })),
       },
-    },
+    }),
     dependencies: [],
   };
 }

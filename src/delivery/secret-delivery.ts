@@ -9,6 +9,7 @@ import { externalReference, sealedCiphertext, sealedFor, SecretValue, SecretValu
 import { GENERATOR_API_VERSION } from '../credentials/token-generator';
 import { ValidationError } from '../errors';
 import { member, optionalInstance, readStruct, requireEnumValue, requireString } from '../runtime-checks';
+import { enumMember, externalSecret as eso, ExternalSecret, KubeSecret, SealedSecret, typedObject, TypedObject } from '../typed-objects';
 import { DockerConfig } from '../values/docker-config';
 import { compareGoStrings, goJsonString } from '../values/go-json';
 
@@ -186,13 +187,11 @@ class PlainSecretDelivery extends SecretDelivery {
     rejectGenerators(request, 'plain Secret');
     const json = plainDockerConfig(request.credentials);
     return {
-      main: {
-        apiVersion: 'v1',
-        kind: 'Secret',
+      main: typedObject(KubeSecret, {
         metadata: objectMeta(request, request.secretLabels, request.secretAnnotations),
         type: DOCKER_CONFIG_JSON_TYPE,
         data: { [DOCKER_CONFIG_JSON_KEY]: Buffer.from(json, 'utf8').toString('base64') },
-      },
+      }),
       dependencies: [],
     };
   }
@@ -228,9 +227,7 @@ class SealedSecretDelivery extends SecretDelivery {
       ? presealedSpec(request, scope)
       : { encryptedData: { [DOCKER_CONFIG_JSON_KEY]: this.seal(request, scope, plainDockerConfig(request.credentials)) }, templateData: undefined };
     return {
-      main: {
-        apiVersion: 'bitnami.com/v1alpha1',
-        kind: 'SealedSecret',
+      main: typedObject(SealedSecret, {
         metadata: objectMeta(request, request.secretLabels, { ...request.secretAnnotations, ...SealingScopes.annotationsFor(scope) }),
         spec: {
           encryptedData,
@@ -240,7 +237,7 @@ class SealedSecretDelivery extends SecretDelivery {
             data: templateData,
           },
         },
-      },
+      }),
       dependencies: [],
     };
   }
@@ -287,21 +284,14 @@ class ExternalSecretDelivery extends SecretDelivery {
       return this.renderGenerated(request, generated);
     }
     const store = this.requireStore(request);
-    const target = {
-      name: request.name,
-      creationPolicy: 'Owner',
-      template: {
-        type: DOCKER_CONFIG_JSON_TYPE,
-        engineVersion: 'v2',
-        metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
-        data: wholeConfigOf(request.credentials) ? undefined : { [DOCKER_CONFIG_JSON_KEY]: dockerConfigTemplate(request.credentials) },
-      },
-    };
     return {
       main: externalSecret(request, {
         refreshInterval: goDuration(this.options.refreshInterval ?? Duration.hours(1)),
-        secretStoreRef: { name: store.name, kind: store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE },
-        target,
+        secretStoreRef: {
+          name: store.name,
+          kind: enumMember(eso.ExternalSecretSpecSecretStoreRefKind, store.kind ?? SecretStoreKind.CLUSTER_SECRET_STORE),
+        },
+        target: dockerConfigTarget(request, wholeConfigOf(request.credentials) ? undefined : dockerConfigTemplate(request.credentials)),
         data: remoteData(request.credentials),
       }),
       dependencies: [],
@@ -324,24 +314,18 @@ class ExternalSecretDelivery extends SecretDelivery {
     return {
       main: externalSecret(request, {
         refreshInterval: goDuration(credentials._parts.refreshInterval!),
-        target: {
-          name: request.name,
-          creationPolicy: 'Owner',
-          template: {
-            type: DOCKER_CONFIG_JSON_TYPE,
-            engineVersion: 'v2',
-            metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
-            data: { [DOCKER_CONFIG_JSON_KEY]: generatedConfigTemplate(credentials) },
+        target: dockerConfigTarget(request, generatedConfigTemplate(credentials)),
+        dataFrom: [{
+          sourceRef: {
+            generatorRef: {
+              apiVersion: GENERATOR_API_VERSION,
+              kind: enumMember(eso.ExternalSecretSpecDataFromSourceRefGeneratorRefKind, generator.kind),
+              name: generatorName,
+            },
           },
-        },
-        dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATOR_API_VERSION, kind: generator.kind, name: generatorName } } }],
+        }],
       }),
-      dependencies: [{
-        apiVersion: GENERATOR_API_VERSION,
-        kind: generator.kind,
-        metadata: objectMeta({ ...request, name: generatorName }, request.secretLabels, {}),
-        spec: generator._spec,
-      }],
+      dependencies: [generator._render(objectMeta({ ...request, name: generatorName }, request.secretLabels, {}))],
     };
   }
 
@@ -362,14 +346,26 @@ function objectMeta(request: Pick<DeliveryRequest, 'name' | 'namespace'>, labels
   return { name: request.name, namespace: request.namespace, labels: emptyToUndefined(labels), annotations: emptyToUndefined(annotations) };
 }
 
-function externalSecret(request: DeliveryRequest, spec: { [key: string]: any }) {
-  return {
-    apiVersion: 'external-secrets.io/v1',
-    kind: 'ExternalSecret',
+function externalSecret(request: DeliveryRequest, spec: eso.ExternalSecretSpec): TypedObject {
+  return typedObject(ExternalSecret, {
     // The ExternalSecret's own labels stay off the Secret: target.template.metadata replaces them, so Argo CD tracking
     // labels and sync options written here are never copied to the Secret.
     metadata: objectMeta(request, request.secretLabels, {}),
     spec,
+  });
+}
+
+/** The target of a registry secret's ExternalSecret: a dockerconfigjson Secret, from `configTemplate` if given. */
+function dockerConfigTarget(request: DeliveryRequest, configTemplate: string | undefined): eso.ExternalSecretSpecTarget {
+  return {
+    name: request.name,
+    creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
+    template: {
+      type: DOCKER_CONFIG_JSON_TYPE,
+      engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
+      metadata: { labels: request.secretLabels, annotations: emptyToUndefined(request.secretAnnotations) },
+      data: configTemplate === undefined ? undefined : { [DOCKER_CONFIG_JSON_KEY]: configTemplate },
+    },
   };
 }
 
@@ -448,12 +444,12 @@ function checkSealedFor(request: DeliveryRequest, scope: SealingScope, index: nu
 }
 
 /** ExternalSecret `data[]` for store values. */
-function remoteData(credentials: RegistryCredentials[]) {
+function remoteData(credentials: RegistryCredentials[]): eso.ExternalSecretSpecData[] {
   const whole = wholeConfigOf(credentials);
   if (whole) {
-    return [{ secretKey: DOCKER_CONFIG_JSON_KEY, remoteRef: externalReference(whole) }];
+    return [{ secretKey: DOCKER_CONFIG_JSON_KEY, remoteRef: externalReference(whole)! }];
   }
-  return credentials.map((c, i) => ({ secretKey: passwordKey(i), remoteRef: externalReference(c._parts.password!) }));
+  return credentials.map((c, i) => ({ secretKey: passwordKey(i), remoteRef: externalReference(c._parts.password!)! }));
 }
 
 /**

@@ -9,6 +9,7 @@ import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistrySecret } from '../registry-secret';
 import { addValidationOncePerSynth } from '../synth-pass';
+import { KubeRoleBinding, KubeServiceAccount } from '../typed-objects';
 import { ImageReference } from '../values/image-reference';
 
 /** The default sync wave of the service accounts: after the secrets they list (-1). */
@@ -261,9 +262,7 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
   // Written as a raw object: cdk8s-plus would add `automountServiceAccountToken: false`, which takes the API token
   // from pipelines that read their Release or Snapshot, and is a field a partial account must not claim.
   private emitServiceAccount(argoCd: ArgoCdOptions | undefined, requiredOptions: ArgoCdSyncOption[]): ApiObject {
-    const account = new ApiObject(this, 'ServiceAccount', {
-      apiVersion: this.apiVersion,
-      kind: this.kind,
+    const account = new KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: this.name, namespace: this.namespace },
       secrets: references(this.secrets),
       imagePullSecrets: this.imagePullSecrets.length > 0 ? references(this.imagePullSecrets) : undefined,
@@ -282,9 +281,7 @@ export class BuildServiceAccount extends Construct implements kplus.IServiceAcco
         fix: `shorten the name to at most ${MAX_OBJECT_NAME - ROLE_BINDING_SUFFIX.length} characters, or pass roleBinding: false and bind the account yourself`,
       });
     }
-    const binding = new ApiObject(this, 'RoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
+    const binding = new KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name, namespace: this.namespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: BuildServiceAccount.RELEASE_PIPELINE_CLUSTER_ROLE },
       subjects: [this.toSubjectConfiguration()],

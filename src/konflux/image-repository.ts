@@ -6,6 +6,7 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps as checkPropTypes } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { AppstudioImageRepository, enumMember, imageRepository, imageRepositoryAppstudio, KonfluxImageRepository } from '../typed-objects';
 
 /** Who can pull from the Quay repository (`spec.image.visibility`). */
 export enum ImageRepositoryVisibility {
@@ -155,13 +156,19 @@ export class ImageRepository extends Construct {
       registries: [this.repositoryUrl],
       purpose: RegistryPurpose.PUSH,
     });
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: `${this.apiGroup}/v1alpha1`,
-      kind: 'ImageRepository',
-      metadata: { name: this.name, namespace: this.namespace, labels: componentLabels(props.component) },
-      spec: { image: { name: this.imageName, visibility: this.visibility } },
-    });
+    this.apiObject = this.emitImageRepository(componentLabels(props.component));
     applyArgoCd(this.apiObject, props.argoCd, 0, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
+  }
+
+  /** The ImageRepository of the chosen API group: the two CRDs have the same fields, each its own generated class. */
+  private emitImageRepository(labels: { [key: string]: string } | undefined): ApiObject {
+    const metadata = { name: this.name, namespace: this.namespace, labels };
+    if (this.apiGroup === ImageRepositoryApiGroup.APPSTUDIO) {
+      const visibility = enumMember(imageRepositoryAppstudio.ImageRepositorySpecImageVisibility, this.visibility);
+      return new AppstudioImageRepository(this, 'Resource', { metadata, spec: { image: { name: this.imageName, visibility } } });
+    }
+    const visibility = enumMember(imageRepository.ImageRepositorySpecImageVisibility, this.visibility);
+    return new KonfluxImageRepository(this, 'Resource', { metadata, spec: { image: { name: this.imageName, visibility } } });
   }
 }
 

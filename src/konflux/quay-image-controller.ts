@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { applyArgoCd, ArgoCdOptions, ArgoCdSyncOption } from '../argocd';
 import { SecretValue, SecretValueSource } from '../credentials/secret-value';
@@ -7,6 +7,7 @@ import { defaultDelivery, SecretDelivery, SecretDeliveryKind } from '../delivery
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
+import { KubeConfigMap, Konflux } from '../typed-objects';
 import { refuseCredentialShape, refuseNonCertificateText } from '../values/credential-shape';
 
 /** The default sync wave of the secrets and the CA bundle; the Konflux CR goes one wave earlier. */
@@ -211,9 +212,7 @@ export class QuayImageController extends Construct {
       applyArgoCd(secret, props.argoCd, SECRET_WAVE, secretOptions);
     }
     if (props.caBundle?.certificates !== undefined) {
-      this.caBundleConfigMap = new ApiObject(this, 'CaBundle', {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
+      this.caBundleConfigMap = new KubeConfigMap(this, 'CaBundle', {
         metadata: { name: props.caBundle.configMapName, namespace: this.namespace },
         data: { [props.caBundle.key]: props.caBundle.certificates },
       });
@@ -223,7 +222,7 @@ export class QuayImageController extends Construct {
 
   private emitSecret(id: string, delivery: SecretDelivery, name: string, token: SecretValue, literals: { [key: string]: string }): ApiObject {
     const rendered = delivery._renderOpaque({ scope: this, name, namespace: this.namespace, secretValues: { quaytoken: token }, literals });
-    return new ApiObject(this, id, rendered.main as ApiObjectProps);
+    return rendered.main.create(this, id);
   }
 }
 
@@ -231,17 +230,15 @@ export class QuayImageController extends Construct {
  * The Konflux CR fragment. cdk8s stamps the chart's namespace on every object; a cluster-scoped object must have
  * none, so it is removed here, and synthesis fails if anything (a JSON patch) puts a namespace or another name back.
  */
-class KonfluxResource extends ApiObject {
+class KonfluxResource extends Konflux {
   constructor(scope: Construct, id: string, caBundle: QuayCaBundle | undefined) {
     rejectOtherKonfluxResources(scope);
     super(scope, id, {
-      apiVersion: QuayImageController.KONFLUX_API_VERSION,
-      kind: 'Konflux',
       metadata: { name: QuayImageController.KONFLUX_RESOURCE_NAME },
       spec: {
         imageController: {
           enabled: true,
-          spec: caBundle && { quayCABundle: { configMapName: caBundle.configMapName, key: caBundle.key } },
+          spec: caBundle && { quayCaBundle: { configMapName: caBundle.configMapName, key: caBundle.key } },
         },
       },
     });

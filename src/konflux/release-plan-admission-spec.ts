@@ -1,35 +1,9 @@
-// Module-internal: the field tree of ReleasePlanAdmission.spec and the checks on the raw-spec escape hatch. Not
-// exported from the package root.
+// Module-internal: the checks on the raw-spec escape hatch of ReleasePlanAdmission, against the field tree generated
+// from release-service's CRD (src/imports/crd-fields.generated.ts). Not exported from the package root.
 import { IConstruct } from 'constructs';
+import { findFieldProblem, FieldProblem, FieldProblemKind } from '../crd-fields';
 import { ValidationError } from '../errors';
-
-/** The fields the CRD defines: `true` for a leaf (the CRD validates anything below it), else its known children. */
-export interface FieldTree {
-  readonly [field: string]: FieldTree | true;
-}
-
-/**
- * `ReleasePlanAdmission.spec` of release-service's CRD (appstudio.redhat.com/v1alpha1), to the depth where fields can
- * be misplaced. The API server prunes unknown fields silently, so a raw spec is checked against this tree.
- *
- * @see https://github.com/konflux-ci/release-service/blob/main/config/crd/bases/appstudio.redhat.com_releaseplanadmissions.yaml
- */
-export const RELEASE_PLAN_ADMISSION_SPEC: FieldTree = {
-  applications: true,
-  collectors: { items: true, secrets: true, serviceAccountName: true },
-  componentGroups: true,
-  data: true,
-  environment: true,
-  origin: true,
-  pipeline: {
-    maxRetries: true,
-    pipelineRef: { ociStorage: true, params: true, resolver: true, useEmptyDir: true },
-    serviceAccountName: true,
-    taskRunSpecs: true,
-    timeouts: { finally: true, pipeline: true, tasks: true },
-  },
-  policy: true,
-};
+import { KONFLUX_RELEASEPLANADMISSION_SPEC } from '../imports/crd-fields.generated';
 
 /** Spec paths the typed props write: a raw spec setting them would make two sources for one field. */
 const TYPED_PATHS: { readonly [path: string]: string } = {
@@ -52,12 +26,17 @@ const MISPLACEMENT_FIXES: { readonly [field: string]: string } = {
 };
 
 /**
- * Throws unless every field of `rawSpec` exists in the CRD at that place and is not one the typed props write.
+ * Throws unless every field of `rawSpec` exists in the CRD at that place, has the CRD's type, and is not one the typed
+ * props write.
  *
  * @param hasTypedPipeline whether the props gave `pipeline` (its required `pipelineRef` comes only from there)
  */
 export function checkRawSpec(scope: IConstruct, rawSpec: { [key: string]: any }, hasTypedPipeline: boolean): void {
-  checkFields(scope, rawSpec, RELEASE_PLAN_ADMISSION_SPEC, []);
+  checkTypedPaths(scope, rawSpec, []);
+  const problem = findFieldProblem(rawSpec, KONFLUX_RELEASEPLANADMISSION_SPEC, 'rawSpec', { checkRequired: false });
+  if (problem !== undefined) {
+    throw rawSpecError(scope, problem);
+  }
   if (rawSpec.pipeline !== undefined && !hasTypedPipeline) {
     throw new ValidationError({
       scope,
@@ -68,50 +47,56 @@ export function checkRawSpec(scope: IConstruct, rawSpec: { [key: string]: any },
   }
 }
 
-function checkFields(scope: IConstruct, value: { [key: string]: any }, tree: FieldTree, path: string[]): void {
+function rawSpecError(scope: IConstruct, problem: FieldProblem): ValidationError {
+  const parent = problem.path.slice('rawSpec'.length, problem.path.length - problem.name.length - 1);
+  if (problem.kind === FieldProblemKind.UNKNOWN) {
+    return new ValidationError({
+      scope,
+      property: problem.path,
+      problem: `is not a field of ReleasePlanAdmission spec${parent}: the API server would drop it without an error`,
+      fix: MISPLACEMENT_FIXES[problem.name] ?? `use one of ${problem.known.join(', ')}`,
+    });
+  }
+  return new ValidationError({
+    scope,
+    property: problem.path,
+    value: problem.value,
+    problem: problem.kind === FieldProblemKind.TYPE ? `must be ${problem.expected === 'object' || problem.expected === 'array' || problem.expected === 'integer' ? `an ${problem.expected}` : `a ${problem.expected}`}` : problem.expected!,
+    fix: 'give the value the type and format the ReleasePlanAdmission CRD defines for this field',
+  });
+}
+
+/** A raw spec that sets a field the typed props write would make two sources for one field. */
+function checkTypedPaths(scope: IConstruct, value: { [key: string]: any }, path: string[]): void {
   for (const [field, child] of Object.entries(value)) {
     const fieldPath = [...path, field];
-    const property = `rawSpec.${fieldPath.join('.')}`;
-    const known = tree[field];
-    if (known === undefined) {
-      throw new ValidationError({
-        scope,
-        property,
-        problem: `is not a field of ReleasePlanAdmission spec${path.length > 0 ? `.${path.join('.')}` : ''}: the API server would drop it without an error`,
-        fix: MISPLACEMENT_FIXES[field] ?? `use one of ${Object.keys(tree).join(', ')}`,
-      });
-    }
     const typed = TYPED_PATHS[fieldPath.join('.')];
     if (typed !== undefined) {
       throw new ValidationError({
         scope,
-        property,
+        property: `rawSpec.${fieldPath.join('.')}`,
         problem: 'is written by a typed prop; setting it in rawSpec too would make two sources for one field',
         fix: `use the prop ${typed} instead`,
       });
     }
-    if (known !== true) {
-      if (!isPlainObject(child)) {
-        throw new ValidationError({
-          scope,
-          property,
-          value: JSON.stringify(child),
-          problem: 'must be an object',
-          fix: `give an object with some of ${Object.keys(known).join(', ')}`,
-        });
-      }
-      checkFields(scope, child, known, fieldPath);
+    if (isPlainObject(child)) {
+      checkTypedPaths(scope, child, fieldPath);
     }
   }
 }
 
-/** `target` with `extra` merged in, objects merged field by field (the raw spec never overlaps typed leaves). */
-export function mergeSpec(target: { [key: string]: any }, extra: { [key: string]: any }): { [key: string]: any } {
-  const merged: { [key: string]: any } = { ...target };
-  for (const [key, value] of Object.entries(extra)) {
-    merged[key] = isPlainObject(merged[key]) && isPlainObject(value) ? mergeSpec(merged[key], value) : value;
-  }
-  return merged;
+/**
+ * `target` with `extra` merged in, objects merged field by field (the raw spec never overlaps typed leaves). The raw
+ * spec is in the CRD's spelling, which the typed class reads as its own: this CRD renames no field (see
+ * test/konflux/release-plan-admission.test.ts), so nothing of the raw spec is lost in the class's conversion.
+ */
+export function mergeSpec<T extends object>(target: T, extra: { [key: string]: any }): T {
+  return { ...target, ...mergedFields(target, extra) };
+}
+
+function mergedFields(target: { [key: string]: any }, extra: { [key: string]: any }): { [key: string]: any } {
+  return Object.fromEntries(Object.entries(extra).map(([key, value]) =>
+    [key, isPlainObject(target[key]) && isPlainObject(value) ? { ...target[key], ...mergedFields(target[key], value) } : value]));
 }
 
 function isPlainObject(value: unknown): value is { [key: string]: any } {

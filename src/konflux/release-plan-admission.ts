@@ -10,6 +10,7 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps, checkArgs } from '../props-check';
 import { addValidationOncePerSynth } from '../synth-pass';
+import { KonfluxReleasePlanAdmission, releasePlanAdmission } from '../typed-objects';
 import { parseImageReference } from '../values/image-reference';
 
 /** The default sync wave of a ReleasePlanAdmission: after the service account it names (0). */
@@ -237,7 +238,7 @@ export class ReleasePlanAdmission extends Construct {
       validateCrdName(props.environment, 'environment', this);
     }
     this.serviceAccountName = props.pipeline?.serviceAccount && this.checkServiceAccount(props.pipeline.serviceAccount);
-    const spec = {
+    const spec: releasePlanAdmission.ReleasePlanAdmissionSpec = {
       origin: props.origin,
       policy: props.policy,
       ...releasedReferences(this, props.applications, props.componentGroups),
@@ -248,16 +249,12 @@ export class ReleasePlanAdmission extends Construct {
     if (props.rawSpec !== undefined) {
       checkRawSpec(this, props.rawSpec, props.pipeline !== undefined);
     }
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: ReleasePlanAdmission.API_VERSION,
-      kind: ReleasePlanAdmission.KIND,
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: props.autoRelease === undefined ? undefined : { [AUTO_RELEASE_LABEL]: String(props.autoRelease) },
-      },
-      spec: props.rawSpec ? mergeSpec(spec, props.rawSpec) : spec,
-    });
+    const metadata = {
+      name: this.name,
+      namespace: this.namespace,
+      labels: props.autoRelease === undefined ? undefined : { [AUTO_RELEASE_LABEL]: String(props.autoRelease) },
+    };
+    this.apiObject = new KonfluxReleasePlanAdmission(this, 'Resource', { metadata, spec: props.rawSpec ? mergeSpec(spec, props.rawSpec) : spec });
     applyArgoCd(this.apiObject, props.argoCd, RELEASE_PLAN_ADMISSION_WAVE, [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     addValidationOncePerSynth(this, () => this.pushCoverage(props));
   }
@@ -280,7 +277,7 @@ export class ReleasePlanAdmission extends Construct {
     return pushCoverageMessages(account.name, account.secrets, targets);
   }
 
-  private pipelineSpec(pipeline: ReleasePipelineOptions): { [key: string]: any } {
+  private pipelineSpec(pipeline: ReleasePipelineOptions): releasePlanAdmission.ReleasePlanAdmissionSpecPipeline {
     return {
       pipelineRef: {
         resolver: pipeline.pipelineRef.resolver,
@@ -320,7 +317,7 @@ export class ReleasePlanAdmission extends Construct {
 /** `applications` or `componentGroups`, exactly one, each a non-empty list of distinct names. */
 function releasedReferences(
   scope: IConstruct, applications: string[] | undefined, componentGroups: string[] | undefined,
-): { [key: string]: string[] } {
+): { applications?: string[]; componentGroups?: string[] } {
   if ((applications === undefined) === (componentGroups === undefined)) {
     throw new ValidationError({
       scope,
@@ -350,7 +347,7 @@ function releasedReferences(
     }
     seen.add(name);
   });
-  return { [property]: [...names] };
+  return applications !== undefined ? { applications: [...names] } : { componentGroups: [...names] };
 }
 
 /** `ociStorage` is an OCI repository that many artifacts are pushed to: a valid reference, not pinned to a digest. */

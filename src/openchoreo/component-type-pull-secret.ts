@@ -140,7 +140,6 @@ export class ComponentTypePullSecret {
       store: { name: options.secretStore ?? DATAPLANE_SECRET_STORE },
       refreshInterval: options.refreshInterval,
     })._render({
-      scope: undefined as any,
       name: this.secretName,
       namespace: WORKLOAD_NAMESPACE,
       credentials,
@@ -148,7 +147,7 @@ export class ComponentTypePullSecret {
       secretLabels: { [PURPOSE_LABEL]: RegistryPurpose.PULL },
       secretAnnotations: { [REGISTRIES_ANNOTATION]: [...this.registries].sort().join(',') },
     });
-    this.resource = { id: this.resourceId, template: rendered.main };
+    this.resource = { id: this.resourceId, template: rendered.main.manifest() };
   }
 
   /** `[{ name: <secretName> }]`, the `imagePullSecrets` workloads get. */

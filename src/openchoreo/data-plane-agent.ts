@@ -36,7 +36,7 @@ export abstract class DataPlaneClientCa {
   }
 
   /** @internal */
-  public abstract _render(scope: IConstruct, secretField: string): { [key: string]: any };
+  public abstract _render(scope: IConstruct, secretField: 'secretRef' | 'secretKeyRef'): ClientCaSpec;
 }
 
 class SecretClientCa extends DataPlaneClientCa {
@@ -44,7 +44,7 @@ class SecretClientCa extends DataPlaneClientCa {
     super();
   }
 
-  public _render(scope: IConstruct, secretField: string): { [key: string]: any } {
+  public _render(scope: IConstruct, secretField: 'secretRef' | 'secretKeyRef'): ClientCaSpec {
     const property = 'clusterAgent.clientCa';
     requireString(scope, this.name, `${property}.name`);
     requireString(scope, this.key, `${property}.key`);
@@ -56,7 +56,8 @@ class SecretClientCa extends DataPlaneClientCa {
       requireString(scope, this.namespace, `${property}.namespace`);
       KubernetesNames.validateDns1123Label(this.namespace, `${property}.namespace`, scope);
     }
-    return { [secretField]: { name: this.name, namespace: this.namespace, key: this.key } };
+    const secretKey = { name: this.name, namespace: this.namespace, key: this.key };
+    return secretField === 'secretRef' ? { secretRef: secretKey } : { secretKeyRef: secretKey };
   }
 }
 
@@ -65,7 +66,7 @@ class InlineClientCa extends DataPlaneClientCa {
     super();
   }
 
-  public _render(scope: IConstruct): { [key: string]: any } {
+  public _render(scope: IConstruct): ClientCaSpec {
     requireString(scope, this.pem, 'clusterAgent.clientCa');
     if (!this.pem.trimStart().startsWith('-----BEGIN CERTIFICATE-----')) {
       throw new ValidationError({
@@ -108,7 +109,29 @@ export const V0_17_RELEASES = 'OpenChoreo v0.9 to v0.17 (DataPlaneApi.V1ALPHA1_V
 export const V1_RELEASES = 'OpenChoreo v1.x (DataPlaneApi.V1ALPHA1_V1)';
 
 /** Renders `spec` of the agent shapes; `withPullRefs` is true for the v0.17 shape. */
-export function renderAgentSpec(scope: IConstruct, input: AgentDataPlaneInput, withPullRefs: boolean): { [key: string]: any } {
+/** The `spec` of the agent shapes, with the fields of both (v0.17 has `imagePullSecretRefs` and `clientCA.secretRef`). */
+export interface AgentSpec {
+  readonly planeId?: string;
+  readonly clusterAgent: { readonly clientCa: ClientCaSpec };
+  readonly secretStoreRef?: { readonly name: string };
+  readonly imagePullSecretRefs?: string[];
+}
+
+/** `spec.clusterAgent.clientCA`: a Secret key (`secretRef` up to v0.17, `secretKeyRef` from v1.0) or the PEM itself. */
+export interface ClientCaSpec {
+  readonly secretRef?: SecretKeySpec;
+  readonly secretKeyRef?: SecretKeySpec;
+  readonly value?: string;
+}
+
+/** A key of a Secret. */
+export interface SecretKeySpec {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly key: string;
+}
+
+export function renderAgentSpec(scope: IConstruct, input: AgentDataPlaneInput, withPullRefs: boolean): AgentSpec {
   if (input.clusterAgent === undefined || input.clusterAgent === null || !(input.clusterAgent.clientCa instanceof DataPlaneClientCa)) {
     throw new ValidationError({
       scope,
@@ -127,8 +150,8 @@ export function renderAgentSpec(scope: IConstruct, input: AgentDataPlaneInput, w
     KubernetesNames.validateDns1123Subdomain(input.secretStore, 'secretStore', scope);
   }
   return {
-    planeID: input.planeId,
-    clusterAgent: { clientCA },
+    planeId: input.planeId,
+    clusterAgent: { clientCa: clientCA },
     secretStoreRef: input.secretStore === undefined ? undefined : { name: input.secretStore },
     imagePullSecretRefs: withPullRefs ? pullRefNames(scope, input) : undefined,
   };
@@ -190,134 +213,5 @@ export function previewImagePullSecrets(
 function requireString(scope: IConstruct, value: unknown, property: string): void {
   if (typeof value !== 'string') {
     throw new ValidationError({ scope, property, problem: `must be a string, got ${value === null ? 'null' : typeof value}`, fix: `pass ${property} as a string` });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Strict field check at synth (escape hatches included): the spec fields of the v0.17.0 and latest CRDs, and the
-// release that has a field the chosen one lacks.
-
-interface Rule {
-  readonly type: 'string' | 'object' | 'array' | 'opaque';
-  readonly required?: boolean;
-  readonly fields?: { [name: string]: Rule };
-  readonly items?: Rule;
-  readonly pattern?: RegExp;
-  readonly maxLength?: number;
-  readonly enum?: string[];
-}
-
-const str = (required = false, more: Partial<Rule> = {}): Rule => ({ type: 'string', required, ...more });
-const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, maxLength: 63 };
-const obj = (fields: { [name: string]: Rule }, required = false): Rule => ({ type: 'object', required, fields });
-/** Fields the construct never writes but a user may add with an escape hatch; their schema is the CRD's concern. */
-const opaque: Rule = { type: 'opaque' };
-
-function specRule(withPullRefs: boolean): Rule {
-  const secretField = withPullRefs ? 'secretRef' : 'secretKeyRef';
-  return obj({
-    planeID: str(false, DNS_LABEL),
-    clusterAgent: obj({
-      clientCA: obj({ [secretField]: obj({ name: str(true), namespace: str(), key: str(true) }), value: str() }, true),
-    }, true),
-    gateway: obj({ ingress: opaque, egress: opaque }),
-    secretStoreRef: obj({ name: str(true) }),
-    observabilityPlaneRef: obj({ kind: str(true, { enum: ['ObservabilityPlane', 'ClusterObservabilityPlane'] }), name: str(true, DNS_LABEL) }),
-    ...(withPullRefs ? { imagePullSecretRefs: { type: 'array', items: str(true) } as Rule } : {}),
-  }, true);
-}
-
-/** Where a field the chosen release lacks exists, by path. */
-const ELSEWHERE: { [path: string]: { readonly v017: string; readonly v1: string } } = {
-  'spec.imagePullSecretRefs': {
-    v017: '',
-    v1: `exists only in ${V0_17_RELEASES} (imagePullSecretRefs, since v0.4); it was removed in v1.0.0-rc.1: use ComponentTypePullSecret for pull secrets on v1.x`,
-  },
-  'spec.clusterAgent.clientCA.secretKeyRef': {
-    v017: `is the ${V1_RELEASES} spelling; v0.9 to v0.17 call it secretRef`,
-    v1: '',
-  },
-  'spec.clusterAgent.clientCA.secretRef': {
-    v017: '',
-    v1: `is the ${V0_17_RELEASES} spelling; v1.0 renamed it secretKeyRef`,
-  },
-  'spec.kubernetesCluster': {
-    v017: 'was removed in v0.9 (replaced by clusterAgent); it exists in DataPlaneApi.V1ALPHA1_PULL (v0.3) and DataPlaneApi.CORE_V1_PUSH (v0.2)',
-    v1: 'was removed in v0.9 (replaced by clusterAgent); it exists in DataPlaneApi.V1ALPHA1_PULL (v0.3) and DataPlaneApi.CORE_V1_PUSH (v0.2)',
-  },
-  'spec.registry': {
-    v017: 'was removed in v0.4; it exists in DataPlaneApi.V1ALPHA1_PULL (v0.3) and DataPlaneApi.CORE_V1_PUSH (v0.2)',
-    v1: 'was removed in v0.4; it exists in DataPlaneApi.V1ALPHA1_PULL (v0.3) and DataPlaneApi.CORE_V1_PUSH (v0.2)',
-  },
-};
-
-/** Throws when `spec` has a field, type or missing required field the chosen CRD would not accept. */
-export function checkAgentSpec(scope: IConstruct, spec: unknown, withPullRefs: boolean, apiId: string): void {
-  walk(scope, spec, specRule(withPullRefs), 'spec', withPullRefs, apiId);
-}
-
-function checkString(scope: IConstruct, value: string, rule: Rule, path: string, apiId: string): void {
-  const problem = rule.enum && !rule.enum.includes(value) ? `must be one of ${rule.enum.join(', ')}`
-    : rule.maxLength !== undefined && value.length > rule.maxLength ? `must have at most ${rule.maxLength} characters`
-      : rule.pattern && !rule.pattern.test(value) ? `must match ${rule.pattern.source}` : undefined;
-  if (problem !== undefined) {
-    throw new ValidationError({
-      scope,
-      property: path,
-      value,
-      problem: `${problem} in the DataPlane CRD of DataPlaneApi.${apiId}`,
-      fix: 'set it through the construct props rather than an escape hatch',
-    });
-  }
-}
-
-function walk(scope: IConstruct, value: unknown, rule: Rule, path: string, withPullRefs: boolean, apiId: string): void {
-  if (rule.type === 'opaque') {
-    return;
-  }
-  const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  if (actual !== rule.type) {
-    throw new ValidationError({
-      scope,
-      property: path,
-      problem: `must be ${rule.type === 'array' ? 'an array' : `a ${rule.type}`} in the DataPlane CRD of DataPlaneApi.${apiId}`,
-      fix: 'set it through the construct props rather than an escape hatch',
-    });
-  }
-  if (rule.type === 'array') {
-    (value as unknown[]).forEach((item, i) => walk(scope, item, rule.items!, `${path}[${i}]`, withPullRefs, apiId));
-    return;
-  }
-  if (rule.type === 'string') {
-    checkString(scope, value as string, rule, path, apiId);
-    return;
-  }
-  const fields = rule.fields!;
-  const object = value as { [key: string]: unknown };
-  for (const key of Object.keys(object)) {
-    if (!(key in fields)) {
-      const fieldPath = `${path}.${key}`;
-      const elsewhere = ELSEWHERE[fieldPath]?.[withPullRefs ? 'v017' : 'v1'];
-      throw new ValidationError({
-        scope,
-        property: fieldPath,
-        problem: `is not a field of the DataPlane CRD of DataPlaneApi.${apiId}; the API server would prune it silently${elsewhere ? `. It ${elsewhere}` : ''}`,
-        fix: elsewhere ? 'choose the DataPlaneApi of the release the cluster runs, or remove the field' : 'remove it',
-      });
-    }
-  }
-  for (const [key, child] of Object.entries(fields)) {
-    if (object[key] === undefined) {
-      if (child.required) {
-        throw new ValidationError({
-          scope,
-          property: `${path}.${key}`,
-          problem: `is required by the DataPlane CRD of DataPlaneApi.${apiId} but missing`,
-          fix: 'do not remove it with an escape hatch; set it through the construct props',
-        });
-      }
-    } else {
-      walk(scope, object[key], child, `${path}.${key}`, withPullRefs, apiId);
-    }
   }
 }

@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AgentDataPlaneInput, checkAgentSpec, DataPlaneClusterAgent, ImagePullSecretPreview, previewImagePullSecrets,
+  AgentDataPlaneInput, DataPlaneClusterAgent, ImagePullSecretPreview, previewImagePullSecrets,
   renderAgentSpec, V0_17_RELEASES, V1_RELEASES,
 } from './data-plane-agent';
+import { checkDataPlaneSpec } from './data-plane-fields';
 import { pullSecretReachMessages } from './data-plane-reach';
 import { OpenChoreoNames } from './namespace-names';
 import { RegistryPrefix } from './registry-prefix';
@@ -15,6 +16,7 @@ import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { IRegistrySecret, RegistryPurpose, RegistrySecret } from '../registry-secret';
 import { addValidationOncePerSynth } from '../synth-pass';
+import { DataPlanePullProposal, DataPlaneV017, DataPlaneV02Push, DataPlaneV03Pull, DataPlaneV1, dataPlaneV02, dataPlaneV03 } from '../typed-objects';
 import { refuseCredentialShape, refusePrivateKeyMaterial } from '../values/credential-shape';
 
 /** Which registry settings a DataPlane API version has. */
@@ -332,12 +334,10 @@ export class DataPlane extends Construct {
       this.pushSecretPrefixes = new Map();
       const spec = renderAgentSpec(this, props as AgentDataPlaneInput, this.api === DataPlaneApi.V1ALPHA1_V0_17);
       this.imagePullSecretRefNames = spec.imagePullSecretRefs ?? [];
-      this.apiObject = new ApiObject(this, 'Resource', {
-        apiVersion: this.api.apiVersion,
-        kind: 'DataPlane',
-        metadata: { name: this.name, namespace: this.namespace, labels: this.extraLabels(props.labels ?? {}) },
-        spec,
-      });
+      const metadata = { name: this.name, namespace: this.namespace, labels: this.extraLabels(props.labels ?? {}) };
+      this.apiObject = this.api === DataPlaneApi.V1ALPHA1_V0_17
+        ? new DataPlaneV017(this, 'Resource', { metadata, spec })
+        : new DataPlaneV1(this, 'Resource', { metadata, spec });
       applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
       if (this.imagePullSecretRefNames.length > 0) {
         // The release was chosen explicitly, so the doctor's "imagePullSecretRefs is dead on v1.x" warning is answered.
@@ -349,20 +349,18 @@ export class DataPlane extends Construct {
     }
     this.imagePullSecretRefNames = [];
 
-    const registry = this.api.registryShape === DataPlaneRegistryShape.PUSH
-      ? this.pushRegistry(props.pushRegistries ?? {})
-      : this.pullRegistrySpec(props.pullRegistry!);
-    this.pushSecretPrefixes = new Map((registry.imagePushSecrets ?? []).map(entry => [entry.name, entry.prefix]));
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: this.api.apiVersion,
-      kind: 'DataPlane',
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels(props.labels ?? {}) },
-      spec: {
-        registry,
-        kubernetesCluster: clusterSpec(this, props.kubernetesCluster!),
-        gateway: gatewaySpec(this, props.gateway!),
-      },
-    });
+    const pushRegistry = this.api.registryShape === DataPlaneRegistryShape.PUSH ? this.pushRegistry(props.pushRegistries ?? {}) : undefined;
+    const pullRegistry = pushRegistry === undefined ? this.pullRegistrySpec(props.pullRegistry!) : undefined;
+    this.pushSecretPrefixes = new Map((pushRegistry?.imagePushSecrets ?? []).map(entry => [entry.name, entry.prefix]));
+    const metadata = { name: this.name, namespace: this.namespace, labels: this.labels(props.labels ?? {}) };
+    const kubernetesCluster = clusterSpec(this, props.kubernetesCluster!);
+    const gateway = gatewaySpec(this, props.gateway!);
+    if (pushRegistry !== undefined) {
+      this.apiObject = new DataPlaneV02Push(this, 'Resource', { metadata, spec: { registry: pushRegistry, kubernetesCluster, gateway } });
+    } else {
+      const PullDataPlane = this.api === DataPlaneApi.V1ALPHA1_PULL ? DataPlaneV03Pull : DataPlanePullProposal;
+      this.apiObject = new PullDataPlane(this, 'Resource', { metadata, spec: { registry: pullRegistry!, kubernetesCluster, gateway } });
+    }
     applyArgoCd(this.apiObject, props.argoCd, this.syncWave(props), [ArgoCdSyncOption.SKIP_DRY_RUN_ON_MISSING_RESOURCE]);
     addValidationOncePerSynth(this, () => this.validateSynthesized());
     addValidationOncePerSynth(this, () => this.pullSecretReach(props.pullRegistry));
@@ -430,7 +428,7 @@ export class DataPlane extends Construct {
     return { ...extra, ...lookup };
   }
 
-  private pushRegistry(push: DataPlanePushRegistries): RegistrySpec {
+  private pushRegistry(push: DataPlanePushRegistries): dataPlaneV02.DataPlaneSpecRegistry {
     const seenPrefixes = new Map<string, string>();
     const unauthenticated = (push.unauthenticated ?? []).map((prefix, index) => {
       const property = `pushRegistries.unauthenticated[${index}]`;
@@ -467,7 +465,7 @@ export class DataPlane extends Construct {
     }
   }
 
-  private pullRegistrySpec(pull: DataPlanePullRegistry): RegistrySpec {
+  private pullRegistrySpec(pull: DataPlanePullRegistry): dataPlaneV03.DataPlaneSpecRegistry {
     const prefix = RegistryPrefix.parse(pull.prefix, 'pullRegistry.prefix', this);
     if (pull.secret) {
       checkPurpose(this, pull.secret, 'pullRegistry.secret', [RegistryPurpose.PULL, RegistryPurpose.PULL_AND_PUSH]);
@@ -509,12 +507,9 @@ export class DataPlane extends Construct {
   // Validations return their messages (cdk8s reports all of them together) instead of stopping at the first.
   private validateSynthesized(): string[] {
     const json = this.apiObject.toJson();
-    if (isAgentShape(this.api)) {
-      return this.messagesOf(() => checkAgentSpec(this, json.spec, this.api === DataPlaneApi.V1ALPHA1_V0_17, this.api.id));
-    }
     return [
-      ...this.messagesOf(() => checkFields(this, json.spec, specSchemaFor(this.api), 'spec')),
-      ...this.pushSecretNameConflicts(),
+      ...this.messagesOf(() => checkDataPlaneSpec(this, this.api.id, json.spec)),
+      ...(isAgentShape(this.api) ? [] : this.pushSecretNameConflicts()),
     ];
   }
 
@@ -579,12 +574,6 @@ function dataPlanesOf(root: IConstruct, organization: string): DataPlane[] {
 }
 
 /** `spec.registry` of either shape, as written. */
-interface RegistrySpec {
-  readonly unauthenticated?: string[];
-  readonly imagePushSecrets?: Array<{ readonly name: string; readonly prefix: string }>;
-  readonly prefix?: string;
-  readonly secretRef?: string;
-}
 
 function isAgentShape(api: DataPlaneApi): boolean {
   return api.registryShape === DataPlaneRegistryShape.SECRET_REFERENCES || api.registryShape === DataPlaneRegistryShape.NONE;
@@ -776,7 +765,7 @@ function syncWaveOf(secret: IRegistrySecret): number | undefined {
   return wave === undefined ? undefined : Number(wave);
 }
 
-function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { [key: string]: any } {
+function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): dataPlaneV02.DataPlaneSpecKubernetesCluster {
   if (cluster.name.trim() === '') {
     throw new ValidationError({ scope, property: 'kubernetesCluster.name', value: cluster.name, problem: 'must not be empty', fix: 'name the data-plane cluster, e.g. "kind-choreo"' });
   }
@@ -789,7 +778,7 @@ function clusterSpec(scope: IConstruct, cluster: DataPlaneKubernetesCluster): { 
   return {
     name: cluster.name,
     credentials: {
-      apiServerURL: credentials.apiServerUrl,
+      apiServerUrl: credentials.apiServerUrl,
       caCert: credentials.caCert,
       clientCert: credentials.clientCert,
       clientKey: plainClientKey(scope, credentials.clientKey),
@@ -848,98 +837,8 @@ function checkBase64Pem(scope: IConstruct, value: string, property: string, secr
   }
 }
 
-function gatewaySpec(scope: IConstruct, gateway: DataPlaneGateway): { [key: string]: any } {
+function gatewaySpec(scope: IConstruct, gateway: DataPlaneGateway): dataPlaneV02.DataPlaneSpecGateway {
   KubernetesNames.validateDns1123Subdomain(gateway.publicVirtualHost, 'gateway.publicVirtualHost', scope);
   KubernetesNames.validateDns1123Subdomain(gateway.organizationVirtualHost, 'gateway.organizationVirtualHost', scope);
   return { publicVirtualHost: gateway.publicVirtualHost, organizationVirtualHost: gateway.organizationVirtualHost };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The spec fields each DataPlane API has (the CRDs have no other constraints than types and required fields).
-
-interface FieldRule {
-  readonly type: 'string' | 'object' | 'array';
-  readonly required: boolean;
-  readonly fields?: { [name: string]: FieldRule };
-  readonly items?: FieldRule;
-}
-
-const text = (required: boolean): FieldRule => ({ type: 'string', required });
-const object = (required: boolean, fields: { [name: string]: FieldRule }): FieldRule => ({ type: 'object', required, fields });
-const list = (items: FieldRule): FieldRule => ({ type: 'array', required: false, items });
-
-const CLUSTER_RULE = object(true, {
-  name: text(true),
-  credentials: object(true, { apiServerURL: text(true), caCert: text(true), clientCert: text(true), clientKey: text(true) }),
-});
-const GATEWAY_RULE = object(true, { publicVirtualHost: text(true), organizationVirtualHost: text(true) });
-const REGISTRY_RULES: { [shape: string]: FieldRule } = {
-  [DataPlaneRegistryShape.PUSH]: object(true, {
-    unauthenticated: list(text(true)),
-    imagePushSecrets: list(object(true, { name: text(true), prefix: text(true) })),
-  }),
-  [DataPlaneRegistryShape.PULL]: object(true, { prefix: text(true), secretRef: text(false) }),
-};
-
-function specSchemaFor(api: DataPlaneApi): FieldRule {
-  return object(true, { registry: REGISTRY_RULES[api.registryShape], kubernetesCluster: CLUSTER_RULE, gateway: GATEWAY_RULE });
-}
-
-function checkFields(scope: DataPlane, value: unknown, rule: FieldRule, path: string): void {
-  const actual = Array.isArray(value) ? 'array' : typeof value;
-  if (actual !== rule.type) {
-    throw new ValidationError({
-      scope,
-      property: path,
-      problem: `must be ${rule.type === 'array' ? 'an' : 'a'} ${rule.type} in the ${scope.api.apiVersion} DataPlane CRD`,
-      fix: 'set it through the construct props rather than an escape hatch',
-    });
-  }
-  if (rule.type === 'array') {
-    (value as unknown[]).forEach((item, index) => checkFields(scope, item, rule.items!, `${path}[${index}]`));
-  }
-  if (rule.type === 'object') {
-    checkObjectFields(scope, value as { [key: string]: unknown }, rule.fields!, path);
-  }
-}
-
-function checkObjectFields(scope: DataPlane, value: { [key: string]: unknown }, fields: { [name: string]: FieldRule }, path: string): void {
-  for (const key of Object.keys(value)) {
-    if (!(key in fields)) {
-      throw new ValidationError({
-        scope,
-        property: `${path}.${key}`,
-        problem: `is not a field of the ${scope.api.apiVersion} DataPlane CRD (DataPlaneApi.${scope.api.id}); the API server would prune it silently`,
-        fix: unknownFieldFix(scope.api, key, fields, path),
-      });
-    }
-  }
-  for (const [key, rule] of Object.entries(fields)) {
-    if (value[key] === undefined) {
-      if (rule.required) {
-        throw new ValidationError({
-          scope,
-          property: `${path}.${key}`,
-          problem: `is required by the ${scope.api.apiVersion} DataPlane CRD but missing`,
-          fix: 'do not remove it with an escape hatch; set it through the construct props',
-        });
-      }
-    } else {
-      checkFields(scope, value[key], rule, `${path}.${key}`);
-    }
-  }
-}
-
-function unknownFieldFix(api: DataPlaneApi, key: string, fields: { [name: string]: FieldRule }, path: string): string {
-  const sameLetters = Object.keys(fields).find(known => known.toLowerCase() === key.toLowerCase());
-  if (sameLetters !== undefined) {
-    return `the field is spelled "${sameLetters}"`;
-  }
-  const otherShape = api.registryShape === DataPlaneRegistryShape.PUSH ? DataPlaneRegistryShape.PULL : DataPlaneRegistryShape.PUSH;
-  if (path === 'spec.registry' && key in REGISTRY_RULES[otherShape].fields!) {
-    return otherShape === DataPlaneRegistryShape.PUSH
-      ? 'push registries exist only in DataPlaneApi.CORE_V1_PUSH; use that api with pushRegistries'
-      : 'a pull registry exists only in DataPlaneApi.V1ALPHA1_PULL and DataPlaneApi.CORE_V1_PULL_PROPOSAL; use one of them with pullRegistry';
-  }
-  return 'remove it';
 }

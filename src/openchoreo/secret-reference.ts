@@ -8,6 +8,7 @@ import { goDuration, SecretDelivery } from '../delivery/secret-delivery';
 import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkProps as checkPropTypes } from '../props-check';
+import { enumMember, OpenChoreoSecretReference, secretReference } from '../typed-objects';
 
 /** The OpenChoreo releases whose `SecretReference` (and `DataPlane`) APIs differ. */
 export enum OpenChoreoReleaseLine {
@@ -116,12 +117,10 @@ export class SecretReference extends Construct {
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? missingNamespace(this);
     KubernetesNames.validateDns1123Label(this.namespace, 'namespace', this);
     this.registry = props.credentials.registry;
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'openchoreo.dev/v1alpha1',
-      kind: 'SecretReference',
+    this.apiObject = new OpenChoreoSecretReference(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
-        template: { type: DOCKER_CONFIG_JSON_TYPE },
+        template: { type: enumMember(secretReference.SecretReferenceSpecTemplateType, DOCKER_CONFIG_JSON_TYPE) },
         data: storeData(this, props.credentials),
         refreshInterval: goDuration(props.refreshInterval ?? Duration.hours(1)),
         targetPlane: targetPlaneSpec(this, props),
@@ -172,7 +171,7 @@ function checkProps(scope: IConstruct, props: SecretReferenceProps): void {
  * The `spec.data` of the credentials, rendered by the ExternalSecret delivery itself (so the remote references are
  * written exactly as a `RegistrySecret` would write them), after refusing what a SecretReference cannot carry.
  */
-function storeData(scope: IConstruct, credentials: RegistryCredentials): Array<{ [key: string]: any }> {
+function storeData(scope: IConstruct, credentials: RegistryCredentials): secretReference.SecretReferenceSpecData[] {
   if (!(credentials instanceof RegistryCredentials)) {
     throw new ValidationError({
       scope,
@@ -226,10 +225,10 @@ function storeData(scope: IConstruct, credentials: RegistryCredentials): Array<{
     secretLabels: {},
     secretAnnotations: {},
   });
-  return rendered.main.spec.data;
+  return rendered.main.manifest().spec.data;
 }
 
-function targetPlaneSpec(scope: IConstruct, props: SecretReferenceProps): { kind: string; name: string } | undefined {
+function targetPlaneSpec(scope: IConstruct, props: SecretReferenceProps): secretReference.SecretReferenceSpecTargetPlane | undefined {
   const target = props.targetPlane;
   if (target === undefined) {
     return undefined;
@@ -257,5 +256,5 @@ function targetPlaneSpec(scope: IConstruct, props: SecretReferenceProps): { kind
     throw new ValidationError({ scope, property: 'targetPlane.name', problem: 'must be a string', fix: 'pass the plane\'s metadata.name' });
   }
   KubernetesNames.validateDns1123Subdomain(target.name, 'targetPlane.name', scope);
-  return { kind: target.kind, name: target.name };
+  return { kind: enumMember(secretReference.SecretReferenceSpecTargetPlaneKind, target.kind), name: target.name };
 }

@@ -10,6 +10,7 @@ import { SecretDelivery, SecretDeliveryKind, SecretStoreKind } from '../delivery
 import { ValidationError } from '../errors';
 import { checkProps } from '../props-check';
 import { CHECKED_REPLICATION_ANNOTATIONS, RegistryPurpose, RegistrySecret } from '../registry-secret';
+import { ClusterExternalSecret } from '../typed-objects';
 
 const MITTWALD_PREFIX = 'replicator.v1.mittwald.de/';
 const REPLICATE_TO = `${MITTWALD_PREFIX}replicate-to`;
@@ -368,13 +369,12 @@ export class ReplicatedPullSecret extends RegistrySecret {
         fix: 'use a ClusterSecretStore: store: { name, kind: SecretStoreKind.CLUSTER_SECRET_STORE }',
       });
     }
-    const clusterExternalSecret = new ApiObject(this, 'ClusterExternalSecret', {
-      apiVersion: 'external-secrets.io/v1',
-      kind: 'ClusterExternalSecret',
+    const clusterExternalSecret = new ClusterExternalSecret(this, 'ClusterExternalSecret', {
       metadata: { name: this.name, labels: this.apiObject.metadata.toJson().labels },
       spec: {
         externalSecretName: this.name,
         namespaceSelectors: this.targets.namespaceSelectorSpecs(),
+        // The ExternalSecret's spec as written (escape hatches included): both CRDs spell its fields the same.
         externalSecretSpec: spec,
       },
     });

@@ -5,6 +5,7 @@ import { ValidationError } from '../errors';
 import { KubernetesNames } from '../names';
 import { checkOptionalProps } from '../props-check';
 import { RegistryChecks } from '../registry-checks';
+import { ArgoCdApplication } from '../typed-objects';
 
 /** Before the replicated secrets (wave -1), so the controller is being installed when they arrive. */
 const REPLICATOR_WAVE = -2;
@@ -146,14 +147,12 @@ export class KubernetesReplicatorApplication extends Construct {
         fix: `pin a version such as "${KubernetesReplicatorApplication.DEFAULT_CHART_VERSION}"`,
       });
     }
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
+    this.apiObject = new ArgoCdApplication(this, 'Resource', {
       metadata: { name: this.name, namespace: argoCdNamespace },
       spec: {
         project: props.project ?? 'default',
         source: {
-          repoURL: KubernetesReplicatorApplication.CHART_REPOSITORY,
+          repoUrl: KubernetesReplicatorApplication.CHART_REPOSITORY,
           chart: KubernetesReplicatorApplication.CHART_NAME,
           targetRevision: chartVersion,
           helm: { releaseName: this.name, valuesObject: chartValues(this.name, props, argsWithExclusion(props)) },

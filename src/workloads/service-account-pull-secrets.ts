@@ -6,6 +6,7 @@ import { KubernetesNames } from '../names';
 import { checkProps } from '../props-check';
 import { RegistryChecks } from '../registry-checks';
 import { IRegistrySecret, RegistryPurpose } from '../registry-secret';
+import { KubeServiceAccount } from '../typed-objects';
 
 /** The sync wave of the partial account: after the pull secrets (wave -1), before the workloads (wave 0). */
 const ACCOUNT_WAVE = -1;
@@ -77,9 +78,7 @@ export class ServiceAccountPullSecrets extends Construct {
     this.pullSecrets = checkPullSecrets(this, props.pullSecrets, this.namespace);
     RegistryChecks.of(this);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
+    this.apiObject = new KubeServiceAccount(this, 'Resource', {
       metadata: { name: this.serviceAccountName, namespace: this.namespace },
       imagePullSecrets: this.pullSecrets.map(secret => ({ name: secret.name })),
     });

@@ -30,7 +30,7 @@ describe('plain Secret', () => {
     const decoded = Object.fromEntries(Object.entries(vector.data as { [k: string]: string })
       .map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
     const ours = SecretDelivery.plainSecret()._renderOpaque(
-      request({ quaytoken: SecretValue.unsafePlainText(decoded.quaytoken) }, { organization: decoded.organization })).main;
+      request({ quaytoken: SecretValue.unsafePlainText(decoded.quaytoken) }, { organization: decoded.organization })).main.manifest();
     expect(ours).toEqual(vector);
     const { creationTimestamp, ...kubectlMetadata } = kubectlCreateGenericSecret(vector.metadata.name, vector.metadata.namespace, decoded).metadata;
     expect(creationTimestamp).toBeNull();
@@ -38,7 +38,7 @@ describe('plain Secret', () => {
   });
 
   test('non-ASCII values are base64 of their UTF-8 bytes, as kubectl writes them', () => {
-    const ours = SecretDelivery.plainSecret()._renderOpaque(request({ quaytoken: SecretValue.unsafePlainText('tökén') }, { organization: 'my-org' })).main;
+    const ours = SecretDelivery.plainSecret()._renderOpaque(request({ quaytoken: SecretValue.unsafePlainText('tökén') }, { organization: 'my-org' })).main.manifest();
     expect(ours.data).toEqual(kubectlCreateGenericSecret('quaytoken', 'image-controller', { quaytoken: 'tökén', organization: 'my-org' }).data);
   });
 });
@@ -47,7 +47,7 @@ describe('ExternalSecret', () => {
   const delivery = SecretDelivery.externalSecret({ store: { name: 'vault', kind: SecretStoreKind.SECRET_STORE } });
   const rendered = delivery._renderOpaque(request(
     { quaytoken: SecretValue.fromExternalSecret('konflux/quay', { property: 'token', version: '3' }) },
-    { organization: 'my-org', quayapiurl: 'https://quay.example.com/api/v1' })).main;
+    { organization: 'my-org', quayapiurl: 'https://quay.example.com/api/v1' })).main.manifest();
 
   test('fetches the secret keys and writes the literals through the template', () => {
     expect(rendered.spec).toEqual({
@@ -86,7 +86,7 @@ describe('SealedSecret', () => {
     [SealingScope.CLUSTER_WIDE, '', { 'sealedsecrets.bitnami.com/cluster-wide': 'true' }],
   ])('sealed now for the %s scope: decrypts with label "%s"', (scope, label, annotations) => {
     const rendered = SecretDelivery.sealedSecret({ sealingKey: key, scope })._renderOpaque(
-      request({ quaytoken: SecretValue.unsafePlainText(TOKEN) }, { organization: 'my-org' })).main;
+      request({ quaytoken: SecretValue.unsafePlainText(TOKEN) }, { organization: 'my-org' })).main.manifest();
     expect(unseal(rendered.spec.encryptedData.quaytoken, vectorPrivateKey(), label)).toBe(TOKEN);
     expect(rendered.metadata.annotations).toEqual(Object.keys(annotations).length > 0 ? annotations : undefined);
     expect(renderSealedSecretsTemplate(rendered.spec.template.data.organization, { quaytoken: TOKEN })).toBe('my-org');
@@ -96,7 +96,7 @@ describe('SealedSecret', () => {
 
   test('pre-sealed values are used as they are', () => {
     const ciphertext = key.seal(TOKEN, { scope: SealingScope.STRICT, namespace: 'image-controller', name: 'quaytoken' });
-    const rendered = SecretDelivery.sealedSecret()._renderOpaque(request({ quaytoken: SecretValue.sealed(ciphertext) }, { organization: 'my-org' })).main;
+    const rendered = SecretDelivery.sealedSecret()._renderOpaque(request({ quaytoken: SecretValue.sealed(ciphertext) }, { organization: 'my-org' })).main.manifest();
     expect(rendered.spec).toEqual({ encryptedData: { quaytoken: ciphertext }, template: { data: { organization: 'my-org' } } });
   });
 

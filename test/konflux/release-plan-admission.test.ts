@@ -1,10 +1,12 @@
+import * as fs from 'fs';
+import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { RegistryCredentials } from '../../src/credentials/registry-credentials';
 import { SecretValue } from '../../src/credentials/secret-value';
+import { KONFLUX_RELEASEPLANADMISSION_SPEC } from '../../src/imports/crd-fields.generated';
 import { BuildServiceAccount } from '../../src/konflux/build-service-account';
 import { ReleasePipelineRef, ReleasePlanAdmission, ReleasePlanAdmissionProps } from '../../src/konflux/release-plan-admission';
-import { FieldTree, RELEASE_PLAN_ADMISSION_SPEC } from '../../src/konflux/release-plan-admission-spec';
 import { RegistryPurpose, RegistrySecret } from '../../src/registry-secret';
 import { validationErrorOf } from '../helpers/errors';
 import { checkManifests, expectValidManifests } from '../helpers/manifest-checker';
@@ -118,6 +120,7 @@ describe('against the CRD', () => {
     const admission = admissionOf(chart);
     expect(admission.spec.componentGroups).toEqual(['frontend', 'backend']);
     expect(admission.spec).not.toHaveProperty('applications');
+    expect(admission.spec.collectors).toEqual({ items: [{ name: 'jira', type: 'jira', params: [{ name: 'url', value: 'https://issues.example.com' }] }] });
     expect(admission.spec.pipeline).toEqual({
       maxRetries: 2,
       timeouts: { pipeline: '2h0m0s' },
@@ -176,17 +179,21 @@ describe('against the CRD', () => {
 });
 
 describe('the raw-spec field tree', () => {
-  /** The CRD's spec schema to the depth of `tree`. */
-  function crdTree(schema: any, tree: FieldTree): FieldTree {
-    return Object.fromEntries(Object.keys(schema.properties).map(field => {
-      const child = tree[field];
-      return [field, child === undefined || child === true ? true : crdTree(schema.properties[field], child)];
-    }));
+  /** The field names at every level of a schema (through array items). */
+  function names(schema: any): any {
+    return schema.properties ? Object.fromEntries(Object.entries(schema.properties).map(([field, child]) => [field, names(child)]))
+      : schema.items ? names(schema.items) : true;
   }
 
-  test('has exactly the fields of the CRD at every level it describes', () => {
+  test('has exactly the fields of the CRD at every level (generated from it by scripts/import-crds.ts)', () => {
     const spec = CRD.spec.versions.find((v: any) => v.name === 'v1alpha1').schema.openAPIV3Schema.properties.spec;
-    expect(crdTree(spec, RELEASE_PLAN_ADMISSION_SPEC)).toEqual(RELEASE_PLAN_ADMISSION_SPEC);
+    expect(names(KONFLUX_RELEASEPLANADMISSION_SPEC)).toEqual(names(spec));
   });
 });
 
+test('the generated ReleasePlanAdmission class spells every field as the CRD does, so a raw spec (CRD spelling) passes through it whole', () => {
+  const source = fs.readFileSync(join(__dirname, '..', '..', 'src', 'imports', 'konflux-releaseplanadmission.ts'), 'utf8');
+  const conversions = [...source.matchAll(/^\s+'([^']+)': .*?obj\.(\w+)/gm)].map(match => ({ json: match[1], prop: match[2] }));
+  expect(conversions.length).toBeGreaterThan(100);
+  expect(conversions.filter(c => c.json !== c.prop)).toEqual([]);
+});

@@ -4,7 +4,8 @@ import { SecretValue } from '../../src/credentials/secret-value';
 import { IGNORE_ANNOTATION } from '../../src/doctor/lint';
 import { KubernetesNames } from '../../src/names';
 import { DataPlane, DataPlaneApi, DataPlaneProps, DataPlaneRegistryShape } from '../../src/openchoreo/data-plane';
-import { checkAgentSpec, DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
+import { DataPlaneClientCa } from '../../src/openchoreo/data-plane-agent';
+import { checkDataPlaneSpec } from '../../src/openchoreo/data-plane-fields';
 import { OpenChoreoNames } from '../../src/openchoreo/namespace-names';
 import { OpenChoreoReleaseLine, SecretReference, SecretReferenceProps } from '../../src/openchoreo/secret-reference';
 import { firstProblemOf, validationErrorOf } from '../helpers/errors';
@@ -167,7 +168,7 @@ describe('strict check agrees with the CRDs on the research vectors (dataplane-s
   test.each(vectors.map(v => [v.case, v.crd, v] as const))('%s on %s', (_name, crd, vector) => {
     const accepted = vector.schemaValid && vector.unknownFields.length === 0;
     const withPullRefs = crd === 'eso_v0.17.0_2026-03-03';
-    const thunk = () => checkAgentSpec(chart(), vector.spec, withPullRefs, withPullRefs ? 'V1ALPHA1_V0_17' : 'V1ALPHA1_V1');
+    const thunk = () => checkDataPlaneSpec(chart(), withPullRefs ? 'V1ALPHA1_V0_17' : 'V1ALPHA1_V1', vector.spec);
     if (accepted) {
       expect(thunk).not.toThrow();
     } else {
@@ -227,6 +228,16 @@ describe('version mismatches name the release that has the field', () => {
     const error = firstProblemOf(() => Testing.synth(c));
     expect(error.property).toBe(property);
     expect(error.problem).toMatch(problem);
+  });
+
+  test.each<[string, DataPlaneApi, string]>([
+    ['secretKeyRef', DataPlaneApi.V1ALPHA1_V0_17, 'write "secretRef", the spelling of DataPlaneApi.V1ALPHA1_V0_17, or use DataPlaneApi.V1ALPHA1_V1'],
+    ['secretRef', DataPlaneApi.V1ALPHA1_V1, 'write "secretKeyRef", the spelling of DataPlaneApi.V1ALPHA1_V1, or use DataPlaneApi.V1ALPHA1_V0_17'],
+  ])('escape hatch: clientCA.%s, renamed between releases, is answered with this release\'s spelling (from the generated CRD trees)', (field, api, fix) => {
+    const c = chart();
+    const dataPlane = new DataPlane(c, 'DataPlane', { api, name: 'default', organization: 'default', clusterAgent: AGENT });
+    dataPlane.apiObject.addJsonPatch(JsonPatch.add(`/spec/clusterAgent/clientCA/${field}`, { name: 'ca', key: 'ca.crt' }));
+    expect(firstProblemOf(() => Testing.synth(c)).fix).toContain(fix);
   });
 });
 
