@@ -1,6 +1,7 @@
 // Module-internal: walks a value against a CRD field tree (src/imports/crd-fields.generated.ts, generated from the real
 // CRD schemas) and reports the first field the API server would prune, refuse or miss. Constructs that let users
 // change their object (escape hatches, raw specs) turn the problem into a ValidationError with their own fix.
+import { RE2JS } from 're2js';
 
 /** A field of a CRD's openAPIV3Schema, reduced to what decides whether a value fits (generated, never hand-written). */
 export interface CrdField {
@@ -117,17 +118,38 @@ export function hasField(field: CrdField, path: readonly string[]): boolean {
   return true;
 }
 
+// The API server checks these with Go: `pattern` with the regexp package (RE2 syntax, unanchored match), and
+// `maxLength` in Unicode code points (utf8.RuneCountInString), not in UTF-16 units.
 function formatProblem(value: string, field: CrdField): string | undefined {
   if (field.enum !== undefined && !field.enum.includes(value)) {
     return `must be one of ${field.enum.join(', ')}`;
   }
-  if (field.maxLength !== undefined && value.length > field.maxLength) {
+  if (field.maxLength !== undefined && codePoints(value) > field.maxLength) {
     return `must have at most ${field.maxLength} characters`;
   }
-  if (field.pattern !== undefined && !new RegExp(field.pattern).test(value)) {
+  if (field.pattern !== undefined && !goPattern(field.pattern).matcher(value).find()) {
     return `must match ${field.pattern}`;
   }
   return undefined;
+}
+
+function codePoints(value: string): number {
+  let count = 0;
+  for (const _ of value) {
+    count++;
+  }
+  return count;
+}
+
+const compiledPatterns = new Map<string, RE2JS>();
+
+function goPattern(pattern: string): RE2JS {
+  let compiled = compiledPatterns.get(pattern);
+  if (compiled === undefined) {
+    compiled = RE2JS.compile(pattern);
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 function jsonType(value: unknown): string {

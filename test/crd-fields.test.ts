@@ -70,3 +70,22 @@ describe('hasField', () => {
     expect(hasField(OPENCHOREO_DATAPLANE_V1_SPEC, ['registry'])).toBe(false);
   });
 });
+
+describe('string formats are checked as the API server checks them (Go)', () => {
+  const field = (format: object) => ({ type: 'object', properties: { value: { type: 'string', ...format } } });
+  const problemOf = (format: object, value: string) => findFieldProblem({ value }, field(format), 'spec', { checkRequired: false });
+
+  test('maxLength counts Unicode code points (utf8.RuneCountInString), not UTF-16 units', () => {
+    // "🐳" is one code point and two UTF-16 units.
+    expect(problemOf({ maxLength: 3 }, 'ab🐳')).toBeUndefined();
+    expect(problemOf({ maxLength: 3 }, 'abc🐳')?.kind).toBe(FieldProblemKind.FORMAT);
+  });
+
+  test('pattern is RE2 syntax with an unanchored match, as Go\'s regexp.MatchString', () => {
+    expect(problemOf({ pattern: 'b' }, 'abc')).toBeUndefined();
+    expect(problemOf({ pattern: '^b' }, 'abc')?.kind).toBe(FieldProblemKind.FORMAT);
+    // \z is end of text in RE2; JavaScript reads it as a literal "z".
+    expect(problemOf({ pattern: '^abc\\z' }, 'abc')).toBeUndefined();
+    expect(problemOf({ pattern: '^abc\\z' }, 'abcz')?.kind).toBe(FieldProblemKind.FORMAT);
+  });
+});
