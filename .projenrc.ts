@@ -61,7 +61,7 @@ project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 project.addDevDeps('jest-util@^29');
 
 // The examples and their cdk8s app are not part of the published package.
-project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/', '/scripts/', '/docs/');
+project.npmignore?.exclude('/examples/', '/cdk8s.yaml', '/.ci/', '/bench/', '/.bench/', '/scripts/', '/docs/');
 // jsii-pacmak appends its output folder to .npmignore unless the line is already there (which would be drift in CI).
 project.npmignore?.exclude('dist-package');
 
