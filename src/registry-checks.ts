@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { RegistryCredentials } from './credentials/registry-credentials';
 import { ValidationError } from './errors';
-import { isConstruct } from './runtime-checks';
+import { isConstruct, requireText } from './runtime-checks';
 import { addValidationOncePerSynth } from './synth-pass';
 import { formatWarning, recordedWarnings } from './warnings';
 import {
@@ -205,18 +205,6 @@ export class RegistryChecks extends Construct {
       trustUndeclared: false,
       trustedServiceAccounts: declarations.trustedServiceAccounts,
     };
-  }
-}
-
-function requireText(scope: IConstruct, property: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ValidationError({
-      scope,
-      property,
-      value: typeof value === 'string' ? value : typeof value,
-      problem: 'must be a non-empty string',
-      fix: property === 'reason' ? 'say why, so the next reader knows what the opt-out is for' : `give the ${property}`,
-    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { ValidationError } from './errors';
+import { requireText } from './runtime-checks';
 import { duringSynth } from './synth-pass';
 import { keepCdk8sSynth, synthesizeOnce, writesTheSameFiles } from './synth-writer';
 
@@ -56,14 +57,7 @@ export class RegistrySynth {
    */
   public static useCdk8sSynth(app: App, reason: string): void {
     requireApp(app);
-    if (typeof reason !== 'string' || reason.trim() === '') {
-      throw new ValidationError({
-        property: 'reason',
-        value: typeof reason === 'string' ? reason : typeof reason,
-        problem: 'must be a non-empty string',
-        fix: 'say why the app keeps cdk8s\'s own synthesis, so the next reader knows what the opt-out is for',
-      });
-    }
+    requireText(undefined, 'reason', reason);
     keepCdk8sSynth(app, reason);
   }
 

@@ -196,3 +196,19 @@ export function isConstruct(value: unknown): value is IConstruct {
     return false;
   }
 }
+
+/**
+ * Throws unless `value` is a string with more than whitespace: names, codes, and the reasons opt-outs must give.
+ * The value is shown (these are never credentials).
+ */
+export function requireText(scope: IConstruct | undefined, property: string, value: unknown): void {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ValidationError({
+      scope,
+      property,
+      value: typeof value === 'string' ? value : typeof value,
+      problem: 'must be a non-empty string',
+      fix: property === 'reason' ? 'say why, so the next reader knows what the opt-out is for' : `give the ${property}`,
+    });
+  }
+}
