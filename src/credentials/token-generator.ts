@@ -230,13 +230,16 @@ export class TokenGenerator {
       managedIdentityId: props.managedIdentityId,
       workloadIdentity: props.workloadIdentity,
     }, false);
+    if (props.managedIdentityId !== undefined) {
+      requireNonEmpty('managedIdentityId', props.managedIdentityId, 'the client id of the managed identity, or leave it out');
+    }
     const spec: acr.AcrAccessTokenSpec = {
       registry,
       tenantId: props.tenantId,
       scope: props.scope,
-      auth: props.servicePrincipal
+      auth: props.servicePrincipal !== undefined
         ? { servicePrincipal: { secretRef: props.servicePrincipal } }
-        : props.managedIdentityId
+        : props.managedIdentityId !== undefined
           ? { managedIdentity: { identityId: props.managedIdentityId } }
           : { workloadIdentity: { serviceAccountRef: serviceAccountRef(props.workloadIdentity!) } },
     };

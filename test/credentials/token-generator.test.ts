@@ -126,6 +126,8 @@ describe('TokenGenerator bad input', () => {
     ['GCR without a project', () => TokenGenerator.gcr({ projectId: '', serviceAccountKey: { name: 's', key: 'k' } }), 'projectId', /project id/],
     ['ACR without authentication', () => TokenGenerator.acr('a.azurecr.io', {}), 'auth', /exactly one of "servicePrincipal", "managedIdentityId", "workloadIdentity"/],
     ['ACR with two ways to authenticate', () => TokenGenerator.acr('a.azurecr.io', { managedIdentityId: 'id', workloadIdentity: { name: 's' } }), 'auth', /exactly one of/],
+    // Found by the untyped-callers fuzz test: "" counted as given but chose no branch (a TypeError before).
+    ['ACR with an empty managed identity', () => TokenGenerator.acr('a.azurecr.io', { managedIdentityId: '' }), 'managedIdentityId', /managed identity/],
     ['Quay robot without "+"', () => TokenGenerator.quay('quay.io', { robotAccount: 'puller', serviceAccount: { name: 's' } }), 'robotAccount', /acme\+deployer/],
   ])('%s', (_name, thunk, property, fix) => {
     const error = validationErrorOf(thunk);
