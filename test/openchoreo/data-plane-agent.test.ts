@@ -42,6 +42,18 @@ function pullRef(c: Chart, name = 'ghcr-pull', release = OpenChoreoReleaseLine.V
 
 const AGENT = { clientCa: DataPlaneClientCa.fromSecret('cluster-agent-ca', 'ca.crt') };
 
+/** The v0.17 DataPlane "default" of organization "default" with one SecretReference, "component". */
+function componentPullDataPlane(c: Chart): DataPlane {
+  return new DataPlane(c, 'DataPlane', {
+    api: DataPlaneApi.V1ALPHA1_V0_17,
+    name: 'default',
+    organization: 'default',
+    clusterAgent: AGENT,
+    secretStore: 'default',
+    imagePullSecretRefs: [pullRef(c, 'component')],
+  });
+}
+
 describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
   test('imagePullSecretRefs from SecretReference constructs, secretStoreRef and clusterAgent.clientCA.secretRef; valid against the v0.17.0 CRD', () => {
     const c = chart();
@@ -82,14 +94,7 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
 
   test('previews the ExternalSecrets the binding controllers create: GenerateK8sName(binding, ref) in the dp-… namespace', () => {
     const c = chart();
-    const dataPlane = new DataPlane(c, 'DataPlane', {
-      api: DataPlaneApi.V1ALPHA1_V0_17,
-      name: 'default',
-      organization: 'default',
-      clusterAgent: AGENT,
-      secretStore: 'default',
-      imagePullSecretRefs: [pullRef(c, 'component')],
-    });
+    const dataPlane = componentPullDataPlane(c);
     const namespaceVector = (NAME_VECTORS.dataPlaneNamespace_limit63 as any[]).find(v => v.input.join('/') === 'dp/default/default/development');
     const nameVector = (NAME_VECTORS.generateK8sName_limit253 as any[]).find(v => v.input.join('/') === 'project/component');
     expect(dataPlane.imagePullSecretPreview('default', 'development', 'project')).toEqual([
@@ -100,14 +105,7 @@ describe('DataPlaneApi.V1ALPHA1_V0_17 (v0.9 to v0.17)', () => {
   test.each((NAME_VECTORS.generateK8sName_limit253 as any[]).filter(v => v.input.length === 2 && v.input[1] === 'component' && v.input[0].length <= 253))(
     'ExternalSecret name for binding of length $input.0.length (upstream GenerateK8sName vector)', vector => {
       const c = chart();
-      const dataPlane = new DataPlane(c, 'DataPlane', {
-        api: DataPlaneApi.V1ALPHA1_V0_17,
-        name: 'default',
-        organization: 'default',
-        clusterAgent: AGENT,
-        secretStore: 'default',
-        imagePullSecretRefs: [pullRef(c, 'component')],
-      });
+      const dataPlane = componentPullDataPlane(c);
       expect(dataPlane.imagePullSecretPreview('p', 'e', vector.input[0])[0].name).toBe(vector.expected);
     });
 
