@@ -3,11 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, DependencyVertex, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { stringifyLikeCdk8s } from './yaml-writer';
 
 // Writes the files `app.synth()` writes, validating the app once instead of once per chart written. cdk8s 2.70
 // validates the whole app and re-resolves its dependencies in `app.synth()` and then again in every `chart.toJson()`,
 // so an app with a chart per team walks its whole tree once per chart. Used by `RegistrySynth.synth(app)` and, for
 // apps holding constructs of this library, by `app.synth()` itself (see synth-pass.ts), unless the app opted out.
+// Each object's YAML comes from yaml-writer.ts: the bytes of cdk8s's `Yaml.stringify`, printed without building the
+// `yaml` package's node tree where the object is simple enough.
 
 /**
  * SHA-256 over the sources of the cdk8s functions whose behaviour `synthesizeOnce` reproduces, for each cdk8s release
@@ -164,7 +167,7 @@ function writeYaml(file: string, objects: Iterable<ApiObject>): void {
     };
     let separator = '';
     for (const object of objects) {
-      const document = `${separator}${Yaml.stringify(object.toJson())}`;
+      const document = `${separator}${stringifyLikeCdk8s(object.toJson())}`;
       separator = DOCUMENT_SEPARATOR;
       chunk.push(document);
       chunkLength += document.length;

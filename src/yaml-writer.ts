@@ -1,0 +1,265 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+
+// `stringifyLikeCdk8s(json)` returns the bytes cdk8s's `Yaml.stringify(json)` returns for one Kubernetes object, about
+// ten times faster. cdk8s writes with the `yaml` package it bundles (YAML 1.1 schema, `lineWidth: 0`), which builds
+// a node tree for every document and then prints it: at platform scale that is the largest single cost of a synth.
+// What a Kubernetes object holds is mostly simple: plain maps, lists, printable ASCII strings on one line, integers
+// and booleans. For documents made only of those this module prints the same bytes directly; anything else (a
+// multi-line or non-ASCII string, a float, null, a shared sub-object, a very long key...) goes to `Yaml.stringify`
+// whole, so a document is never half ours and half theirs.
+//
+// "The same bytes" is held against the installed package, not assumed: a string that YAML 1.1 would read as another
+// type (a number, a boolean, a date...; the bundled `yaml` package's own tag tests tell) is printed as that package
+// prints it, asked once per string; only a `yaml` release the tests compared output with is used
+// (VERIFIED_YAML_VERSIONS); and test/yaml-writer.test.ts compares both on every example, the benchmark platform and
+// random documents.
+
+/** Releases of cdk8s's bundled `yaml` this printer was compared with byte for byte. */
+const VERIFIED_YAML_VERSIONS = new Set(['2.8.0']);
+
+/** Thrown inside the printer when a value is outside what it prints; the document then goes to `Yaml.stringify`. */
+class NotSimple extends Error {}
+const NOT_SIMPLE = new NotSimple();
+
+interface TagTest {
+  readonly test: RegExp;
+}
+
+/** What the bundled `yaml` package tells: its version and the implicit tags a plain string must not look like. */
+interface BundledYaml {
+  readonly verified: boolean;
+  readonly implicitTags: RegExp[];
+}
+
+let bundled: BundledYaml | undefined;
+
+function bundledYaml(): BundledYaml {
+  bundled ??= loadBundledYaml();
+  return bundled;
+}
+
+function loadBundledYaml(): BundledYaml {
+  try {
+    const cdk8sRoot = path.dirname(require.resolve('cdk8s/package.json'));
+    const yamlPackage = require.resolve('yaml/package.json', { paths: [cdk8sRoot] });
+    const version: string = JSON.parse(fs.readFileSync(yamlPackage, 'utf8')).version;
+    // The copy cdk8s bundles and writes with, which need not be the `yaml` this library depends on.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const yaml = require(path.dirname(yamlPackage));
+    const schema = new yaml.Document(null, { version: '1.1' }).schema;
+    // The tags the printer checks a plain string against: every default tag other than str with a test (null, bool,
+    // int, float, timestamp, merge... as the 1.1 schema of this release defines them).
+    const implicitTags = [...schema.tags, ...(schema.compat ?? [])]
+      .filter((tag: { default?: unknown; tag: string; test?: RegExp }) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test)
+      .map((tag: TagTest) => tag.test);
+    return { verified: VERIFIED_YAML_VERSIONS.has(version), implicitTags };
+  } catch {
+    // A cdk8s laid out differently: its own Yaml.stringify prints every document.
+    return { verified: false, implicitTags: [] };
+  }
+}
+
+/** Whether `stringifyLikeCdk8s` prints documents itself (false: every document goes to `Yaml.stringify`). */
+export function printsYamlItself(): boolean {
+  return bundledYaml().verified;
+}
+
+/** The bytes of `Yaml.stringify(json)` for one document. */
+export function stringifyLikeCdk8s(json: unknown): string {
+  return printDirectly(json) ?? Yaml.stringify(json);
+}
+
+/**
+ * The document printed by this module, or undefined when it holds something only `Yaml.stringify` prints (or the
+ * bundled `yaml` is not a verified release).
+ */
+export function printDirectly(json: unknown): string | undefined {
+  if (!bundledYaml().verified || !isPlainObject(json) || Object.keys(json).length === 0) {
+    return undefined;
+  }
+  try {
+    return new Printer().document(json);
+  } catch (err) {
+    if (err === NOT_SIMPLE) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/** Longest single-line key `yaml` writes as an implicit `key:`; a longer one becomes an explicit `? key`. */
+const IMPLICIT_KEY_LIMIT = 1024;
+const INDENT_STEP = '  ';
+
+class Printer {
+  /**
+   * The document's text in pieces, joined once at the end: a joined string is one flat string, where `+=` would
+   * leave a rope of small strings that outlives the young generation while the writer collects a chunk.
+   */
+  private readonly parts: string[] = [];
+  /** Maps and lists seen in this document: `yaml` writes a second reference to one as an alias (`*a1`). */
+  private readonly seen = new Set<object>();
+
+  /** The document of a non-empty top-level map. */
+  public document(object: Record<string, unknown>): string {
+    this.map(object, '');
+    this.parts.push('\n');
+    return this.parts.join('');
+  }
+
+  /** A non-empty map at `indent`, its first line unindented (the caller placed it). */
+  private map(object: Record<string, unknown>, indent: string): void {
+    this.visit(object);
+    const inner = indent + INDENT_STEP;
+    let first = true;
+    for (const key of Object.keys(object)) {
+      const printedKey = scalarString(key, 'key');
+      if (printedKey.length > IMPLICIT_KEY_LIMIT) {
+        throw NOT_SIMPLE;
+      }
+      if (!first) {
+        this.parts.push('\n', indent);
+      }
+      first = false;
+      this.parts.push(printedKey, ':');
+      this.value(object[key], inner, true);
+    }
+  }
+
+  /** A non-empty list at `indent`, its first line unindented. */
+  private list(items: unknown[], indent: string): void {
+    this.visit(items);
+    const inner = indent + INDENT_STEP;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (Array.isArray(item) && item.length > 0) {
+        throw NOT_SIMPLE; // a list directly inside a list: not something a Kubernetes object holds
+      }
+      if (i > 0) {
+        this.parts.push('\n', indent);
+      }
+      this.parts.push('-');
+      this.value(item, inner, false);
+    }
+  }
+
+  /**
+   * A value after `key:` or `-`, with the separator `yaml` puts before it: a space before a scalar or an empty
+   * collection; before a non-empty collection, a new line at `inner` after a key, or a space after a dash (the
+   * collection then starts on the dash's line).
+   */
+  private value(value: unknown, inner: string, afterKey: boolean): void {
+    switch (typeof value) {
+      case 'string':
+        this.parts.push(' ', scalarString(value, 'value'));
+        return;
+      case 'number':
+        // Integers only: `yaml` prints other numbers by rules (exponents, NaN, infinities) not worth repeating.
+        if (!Number.isSafeInteger(value)) {
+          throw NOT_SIMPLE;
+        }
+        this.parts.push(' ', String(value));
+        return;
+      case 'boolean':
+        this.parts.push(value ? ' true' : ' false');
+        return;
+      case 'object':
+        break;
+      default:
+        throw NOT_SIMPLE; // undefined, functions, symbols, bigints
+    }
+    const isList = Array.isArray(value);
+    // null is out too: `yaml` writes a map whose values are all null as a set (`? key`).
+    if (!isList && !isPlainObject(value)) {
+      throw NOT_SIMPLE;
+    }
+    const empty = isList ? value.length === 0 : Object.keys(value).length === 0;
+    if (empty) {
+      this.visit(value);
+      this.parts.push(isList ? ' []' : ' {}');
+      return;
+    }
+    this.parts.push(afterKey ? `\n${inner}` : ' ');
+    if (isList) {
+      this.list(value, inner);
+    } else {
+      this.map(value, inner);
+    }
+  }
+
+  private visit(collection: object): void {
+    if (this.seen.has(collection)) {
+      throw NOT_SIMPLE;
+    }
+    this.seen.add(collection);
+  }
+}
+
+/**
+ * A single-line printable ASCII string as `yaml` prints it in a block map or list: plain when YAML reads it back as
+ * that string; quoted when it starts like or holds YAML syntax (single quotes when it holds `"` but no `'`, else
+ * double quotes, which for printable ASCII are JSON's); and, when it looks like a value of another YAML 1.1 type
+ * (a number, boolean, date, null, the merge key `<<`...), as the bundled `yaml` prints it, asked once per string.
+ */
+function scalarString(value: string, position: Position): string {
+  if (!/^[\x20-\x7e]+$/.test(value)) {
+    throw NOT_SIMPLE; // empty, multi-line, control characters, non-ASCII: `yaml`'s escaping and block styles
+  }
+  if (/^(?:---|\.\.\.)/.test(value)) {
+    throw NOT_SIMPLE; // a document marker, which `yaml` treats differently for top-level keys
+  }
+  if (!isPlainSafe(value)) {
+    return value.includes('"') && !value.includes('\'') ? `'${value}'` : JSON.stringify(value);
+  }
+  return bundledYaml().implicitTags.some(tag => tag.test(value)) ? printedByYaml(value, position) : value;
+}
+
+/** Where a scalar stands: `yaml` decides quoting for an implicit key and for a value separately. */
+type Position = 'key' | 'value';
+
+/** How the bundled `yaml` prints a string that looks like another type, by position; kept small. */
+const ASKED = { key: new Map<string, string>(), value: new Map<string, string>() };
+const ASKED_LIMIT = 10_000;
+
+/**
+ * Asks `yaml` itself: most such strings are quoted, but some are claimed by their tag and printed plain (`<<`, the
+ * merge key). Every tag that claims a string has a test matching it, so the strings asked cover them.
+ */
+function printedByYaml(value: string, position: Position): string {
+  const asked = ASKED[position];
+  let printed = asked.get(value);
+  if (printed === undefined) {
+    const [before, after] = position === 'key' ? ['', ': 0\n'] : ['k: ', '\n'];
+    const document = Yaml.stringify(position === 'key' ? { [value]: 0 } : { k: value });
+    printed = document.slice(before.length, -after.length);
+    if (`${before}${printed}${after}` !== document || printed.includes('\n')) {
+      throw NOT_SIMPLE; // not a one-line scalar: leave the whole document to `yaml`
+    }
+    if (asked.size >= ASKED_LIMIT) {
+      asked.clear();
+    }
+    asked.set(value, printed);
+  }
+  return printed;
+}
+
+/**
+ * Whether a single-line string can be a plain scalar in block context (YAML 1.1/1.2 §7.3.3): it does not start with
+ * an indicator character or with `- `, `? `, `: `, is not `-` or `?` alone, holds no `: ` and no ` #` (a comment),
+ * and does not end with a space or a colon.
+ */
+function isPlainSafe(value: string): boolean {
+  return !/^[ ,[\]{}#&*!|>'"%@`]/.test(value)
+    && !/^[?:-](?: |$)/.test(value)
+    && !/: | #|[ :]$/.test(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
