@@ -11,7 +11,9 @@ import { keepCdk8sSynth, synthesizeOnce, writesTheSameFiles } from './synth-writ
  * chart it writes (each `chart.toJson()` does both over the whole app), so an app with a chart per team pays for the
  * whole tree once per chart: the cost grows with charts × constructs. `RegistrySynth` runs every validation of the
  * app once, with the same error as `app.synth()`, then writes each chart's objects in the order and to the file
- * names `app.synth()` uses.
+ * names `app.synth()` uses. It prints each object's YAML itself, in the bytes cdk8s's `Yaml.stringify` returns, and
+ * leaves an object holding anything beyond plain maps, lists, one-line ASCII strings, integers and booleans to
+ * `Yaml.stringify`.
  *
  * An app that holds constructs of this library gets this from `app.synth()` itself: those constructs make the
  * App's `synth()` take this path whenever it writes the same files, unless `RegistrySynth.useCdk8sSynth(app, reason)`
