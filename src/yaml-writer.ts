@@ -23,8 +23,11 @@ const VERIFIED_YAML_VERSIONS = new Set(['2.8.0']);
 class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
 
-interface TagTest {
-  readonly test: RegExp;
+/** A tag of the bundled `yaml` package's schema, as far as the printer reads it. */
+interface YamlTag {
+  readonly default?: unknown;
+  readonly tag: string;
+  readonly test?: RegExp;
 }
 
 /** What the bundled `yaml` package tells: its version and the implicit tags a plain string must not look like. */
@@ -51,9 +54,8 @@ function loadBundledYaml(): BundledYaml {
     const schema = new yaml.Document(null, { version: '1.1' }).schema;
     // The tags the printer checks a plain string against: every default tag other than str with a test (null, bool,
     // int, float, timestamp, merge... as the 1.1 schema of this release defines them).
-    const implicitTags = [...schema.tags, ...(schema.compat ?? [])]
-      .filter((tag: { default?: unknown; tag: string; test?: RegExp }) => tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test)
-      .map((tag: TagTest) => tag.test);
+    const implicitTags = ([...schema.tags, ...(schema.compat ?? [])] as YamlTag[])
+      .flatMap(tag => (tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : []));
     return { verified: VERIFIED_YAML_VERSIONS.has(version), implicitTags };
   } catch {
     // A cdk8s laid out differently: its own Yaml.stringify prints every document.
