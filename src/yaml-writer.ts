@@ -10,40 +10,134 @@ import { Yaml } from 'cdk8s';
 // multi-line or non-ASCII string, a float, null, a shared sub-object, a very long key...) goes to `Yaml.stringify`
 // whole, so a document is never half ours and half theirs.
 //
-// "The same bytes" is held against the installed package, not assumed: a string that YAML 1.1 would read as another
-// type (a number, a boolean, a date...; the bundled `yaml` package's own tag tests tell) is printed as that package
-// prints it, asked once per string; only a `yaml` release the tests compared output with is used
-// (VERIFIED_YAML_VERSIONS); and test/yaml-writer.test.ts compares both on every example, the benchmark platform and
-// random documents.
+// "The same bytes" is held against the package, not assumed: a string that YAML 1.1 would read as another type (a
+// number, a boolean, a date...; the package's own tag tests tell) is printed as the package prints it, asked once per
+// string; only `yaml` releases the tests compared output with are used (VERIFIED_YAML_VERSIONS); and
+// test/yaml-writer.test.ts compares both on every example, the benchmark platform and random documents.
 
-/** Releases of cdk8s's bundled `yaml` this printer was compared with byte for byte. */
-const VERIFIED_YAML_VERSIONS = new Set(['2.8.0']);
+/**
+ * Releases of the `yaml` package this printer was compared with byte for byte: 2.8.0 is what cdk8s 2.70.0 bundles
+ * (and the tests run against), 2.9.1 what cdk8s 2.70.106 bundles (the tests run against this library's own copy of
+ * it, called as cdk8s calls it). With any other release every document goes to `Yaml.stringify`.
+ */
+const VERIFIED_YAML_VERSIONS = new Set(['2.8.0', '2.9.1']);
 
-/** Thrown inside the printer when a value is outside what it prints; the document then goes to `Yaml.stringify`. */
+/** The options cdk8s's `Yaml.stringify` passes to `yaml` (its source is part of the synth fingerprint). */
+export const CDK8S_YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+/** Thrown inside the printer when a value is outside what it prints; the document then goes to `yaml` whole. */
 class NotSimple extends Error {}
 const NOT_SIMPLE = new NotSimple();
 
-/** A tag of the bundled `yaml` package's schema, as far as the printer reads it. */
+/** A tag of a `yaml` schema, as far as the printer reads it. */
 interface YamlTag {
   readonly default?: unknown;
   readonly tag: string;
   readonly test?: RegExp;
 }
 
-/** What the bundled `yaml` package tells: its version and the implicit tags a plain string must not look like. */
-interface BundledYaml {
-  readonly verified: boolean;
-  readonly implicitTags: RegExp[];
+/** Where a scalar stands: `yaml` decides quoting for an implicit key and for a value separately. */
+type Position = 'key' | 'value';
+
+/** Strings that look like another type, remembered per position; kept small. */
+const ASKED_LIMIT = 10_000;
+
+/** Prints documents as one release of the `yaml` package does when called with `CDK8S_YAML_OPTIONS`. */
+export class YamlWriter {
+  /**
+   * A writer for the `yaml` module given, or undefined when its release was not verified.
+   *
+   * @param stringify what the printer leaves documents to: `yaml`'s stringify as cdk8s calls it
+   */
+  public static forRelease(yaml: any, version: string, stringify: (json: unknown) => string): YamlWriter | undefined {
+    if (!VERIFIED_YAML_VERSIONS.has(version)) {
+      return undefined;
+    }
+    const schema = new yaml.Document(null, { version: CDK8S_YAML_OPTIONS.version }).schema;
+    // Every default tag other than str with a test (null, bool, int, float, timestamp, merge...): a plain string one
+    // of them matches would read back as another type.
+    const implicitTags = ([...schema.tags, ...(schema.compat ?? [])] as YamlTag[])
+      .flatMap(tag => (tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : []));
+    return new YamlWriter(implicitTags, stringify);
+  }
+
+  private readonly asked = { key: new Map<string, string>(), value: new Map<string, string>() };
+
+  private constructor(private readonly implicitTags: RegExp[], private readonly stringify: (json: unknown) => string) {
+  }
+
+  /** The bytes `stringify(json)` returns. */
+  public print(json: unknown): string {
+    return this.printDirectly(json) ?? this.stringify(json);
+  }
+
+  /** The document printed by the printer, or undefined when it holds something only `yaml` prints. */
+  public printDirectly(json: unknown): string | undefined {
+    if (!isPlainObject(json) || Object.keys(json).length === 0) {
+      return undefined;
+    }
+    try {
+      return new Printer(this).document(json);
+    } catch (err) {
+      if (err === NOT_SIMPLE) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A single-line printable ASCII string as `yaml` prints it in a block map or list: plain when YAML reads it back
+   * as that string; quoted when it starts like or holds YAML syntax (single quotes when it holds `"` but no `'`,
+   * else double quotes, which for printable ASCII are JSON's); and, when it looks like a value of another YAML 1.1
+   * type (a number, boolean, date, null, the merge key `<<`...), as `yaml` prints it, asked once per string.
+   */
+  public scalar(value: string, position: Position): string {
+    if (!/^[\x20-\x7e]+$/.test(value)) {
+      throw NOT_SIMPLE; // empty, multi-line, control characters, non-ASCII: `yaml`'s escaping and block styles
+    }
+    if (/^(?:---|\.\.\.)/.test(value)) {
+      throw NOT_SIMPLE; // a document marker, which `yaml` treats differently for top-level keys
+    }
+    if (!isPlainSafe(value)) {
+      return value.includes('"') && !value.includes('\'') ? `'${value}'` : JSON.stringify(value);
+    }
+    return this.implicitTags.some(tag => tag.test(value)) ? this.askYaml(value, position) : value;
+  }
+
+  /**
+   * Most strings that look like another type are quoted, but some are claimed by their tag and printed plain (`<<`,
+   * the merge key); every tag that claims a string has a test matching it, so asking for these covers them.
+   */
+  private askYaml(value: string, position: Position): string {
+    const asked = this.asked[position];
+    let printed = asked.get(value);
+    if (printed === undefined) {
+      const [before, after] = position === 'key' ? ['', ': 0\n'] : ['k: ', '\n'];
+      const document = this.stringify(position === 'key' ? { [value]: 0 } : { k: value });
+      printed = document.slice(before.length, -after.length);
+      if (`${before}${printed}${after}` !== document || printed.includes('\n')) {
+        throw NOT_SIMPLE; // not a one-line scalar: leave the whole document to `yaml`
+      }
+      if (asked.size >= ASKED_LIMIT) {
+        asked.clear();
+      }
+      asked.set(value, printed);
+    }
+    return printed;
+  }
 }
 
-let bundled: BundledYaml | undefined;
+/** The writer for the `yaml` cdk8s bundles, or null when that release was not verified (or cannot be found). */
+let cdk8sWriter: YamlWriter | null | undefined;
 
-function bundledYaml(): BundledYaml {
-  bundled ??= loadBundledYaml();
-  return bundled;
+/** The writer bound to cdk8s's own `Yaml.stringify`, or undefined when every document must go to it. */
+export function cdk8sYamlWriter(): YamlWriter | undefined {
+  cdk8sWriter ??= loadCdk8sWriter() ?? null;
+  return cdk8sWriter ?? undefined;
 }
 
-function loadBundledYaml(): BundledYaml {
+function loadCdk8sWriter(): YamlWriter | undefined {
   try {
     const cdk8sRoot = path.dirname(require.resolve('cdk8s/package.json'));
     const yamlPackage = require.resolve('yaml/package.json', { paths: [cdk8sRoot] });
@@ -51,44 +145,15 @@ function loadBundledYaml(): BundledYaml {
     // The copy cdk8s bundles and writes with, which need not be the `yaml` this library depends on.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const yaml = require(path.dirname(yamlPackage));
-    const schema = new yaml.Document(null, { version: '1.1' }).schema;
-    // The tags the printer checks a plain string against: every default tag other than str with a test (null, bool,
-    // int, float, timestamp, merge... as the 1.1 schema of this release defines them).
-    const implicitTags = ([...schema.tags, ...(schema.compat ?? [])] as YamlTag[])
-      .flatMap(tag => (tag.default && tag.tag !== 'tag:yaml.org,2002:str' && tag.test ? [tag.test] : []));
-    return { verified: VERIFIED_YAML_VERSIONS.has(version), implicitTags };
+    return YamlWriter.forRelease(yaml, version, json => Yaml.stringify(json));
   } catch {
-    // A cdk8s laid out differently: its own Yaml.stringify prints every document.
-    return { verified: false, implicitTags: [] };
+    return undefined; // a cdk8s laid out differently: its own Yaml.stringify prints every document
   }
 }
 
-/** Whether `stringifyLikeCdk8s` prints documents itself (false: every document goes to `Yaml.stringify`). */
-export function printsYamlItself(): boolean {
-  return bundledYaml().verified;
-}
-
-/** The bytes of `Yaml.stringify(json)` for one document. */
+/** The bytes of cdk8s's `Yaml.stringify(json)` for one document. */
 export function stringifyLikeCdk8s(json: unknown): string {
-  return printDirectly(json) ?? Yaml.stringify(json);
-}
-
-/**
- * The document printed by this module, or undefined when it holds something only `Yaml.stringify` prints (or the
- * bundled `yaml` is not a verified release).
- */
-export function printDirectly(json: unknown): string | undefined {
-  if (!bundledYaml().verified || !isPlainObject(json) || Object.keys(json).length === 0) {
-    return undefined;
-  }
-  try {
-    return new Printer().document(json);
-  } catch (err) {
-    if (err === NOT_SIMPLE) {
-      return undefined;
-    }
-    throw err;
-  }
+  return cdk8sYamlWriter()?.print(json) ?? Yaml.stringify(json);
 }
 
 /** Longest single-line key `yaml` writes as an implicit `key:`; a longer one becomes an explicit `? key`. */
@@ -104,6 +169,9 @@ class Printer {
   /** Maps and lists seen in this document: `yaml` writes a second reference to one as an alias (`*a1`). */
   private readonly seen = new Set<object>();
 
+  constructor(private readonly writer: YamlWriter) {
+  }
+
   /** The document of a non-empty top-level map. */
   public document(object: Record<string, unknown>): string {
     this.map(object, '');
@@ -117,7 +185,7 @@ class Printer {
     const inner = indent + INDENT_STEP;
     let first = true;
     for (const key of Object.keys(object)) {
-      const printedKey = scalarString(key, 'key');
+      const printedKey = this.writer.scalar(key, 'key');
       if (printedKey.length > IMPLICIT_KEY_LIMIT) {
         throw NOT_SIMPLE;
       }
@@ -155,11 +223,12 @@ class Printer {
   private value(value: unknown, inner: string, afterKey: boolean): void {
     switch (typeof value) {
       case 'string':
-        this.parts.push(' ', scalarString(value, 'value'));
+        this.parts.push(' ', this.writer.scalar(value, 'value'));
         return;
       case 'number':
-        // Integers only: `yaml` prints other numbers by rules (exponents, NaN, infinities) not worth repeating.
-        if (!Number.isSafeInteger(value)) {
+        // Integers only (not -0, which yaml 2.8.0 prints as `0` and 2.9.1 as `-0`): `yaml` prints other numbers by
+        // rules (exponents, NaN, infinities) not worth repeating.
+        if (!Number.isSafeInteger(value) || Object.is(value, -0)) {
           throw NOT_SIMPLE;
         }
         this.parts.push(' ', String(value));
@@ -197,54 +266,6 @@ class Printer {
     }
     this.seen.add(collection);
   }
-}
-
-/**
- * A single-line printable ASCII string as `yaml` prints it in a block map or list: plain when YAML reads it back as
- * that string; quoted when it starts like or holds YAML syntax (single quotes when it holds `"` but no `'`, else
- * double quotes, which for printable ASCII are JSON's); and, when it looks like a value of another YAML 1.1 type
- * (a number, boolean, date, null, the merge key `<<`...), as the bundled `yaml` prints it, asked once per string.
- */
-function scalarString(value: string, position: Position): string {
-  if (!/^[\x20-\x7e]+$/.test(value)) {
-    throw NOT_SIMPLE; // empty, multi-line, control characters, non-ASCII: `yaml`'s escaping and block styles
-  }
-  if (/^(?:---|\.\.\.)/.test(value)) {
-    throw NOT_SIMPLE; // a document marker, which `yaml` treats differently for top-level keys
-  }
-  if (!isPlainSafe(value)) {
-    return value.includes('"') && !value.includes('\'') ? `'${value}'` : JSON.stringify(value);
-  }
-  return bundledYaml().implicitTags.some(tag => tag.test(value)) ? printedByYaml(value, position) : value;
-}
-
-/** Where a scalar stands: `yaml` decides quoting for an implicit key and for a value separately. */
-type Position = 'key' | 'value';
-
-/** How the bundled `yaml` prints a string that looks like another type, by position; kept small. */
-const ASKED = { key: new Map<string, string>(), value: new Map<string, string>() };
-const ASKED_LIMIT = 10_000;
-
-/**
- * Asks `yaml` itself: most such strings are quoted, but some are claimed by their tag and printed plain (`<<`, the
- * merge key). Every tag that claims a string has a test matching it, so the strings asked cover them.
- */
-function printedByYaml(value: string, position: Position): string {
-  const asked = ASKED[position];
-  let printed = asked.get(value);
-  if (printed === undefined) {
-    const [before, after] = position === 'key' ? ['', ': 0\n'] : ['k: ', '\n'];
-    const document = Yaml.stringify(position === 'key' ? { [value]: 0 } : { k: value });
-    printed = document.slice(before.length, -after.length);
-    if (`${before}${printed}${after}` !== document || printed.includes('\n')) {
-      throw NOT_SIMPLE; // not a one-line scalar: leave the whole document to `yaml`
-    }
-    if (asked.size >= ASKED_LIMIT) {
-      asked.clear();
-    }
-    asked.set(value, printed);
-  }
-  return printed;
 }
 
 /**
