@@ -139,8 +139,9 @@ export function cdk8sYamlWriter(): YamlWriter | undefined {
 
 function loadCdk8sWriter(): YamlWriter | undefined {
   try {
-    const cdk8sRoot = path.dirname(require.resolve('cdk8s/package.json'));
-    const yamlPackage = require.resolve('yaml/package.json', { paths: [cdk8sRoot] });
+    // Resolved from cdk8s's lib/, as its own `require('yaml')` in lib/yaml.js resolves it.
+    const cdk8sLib = path.join(path.dirname(require.resolve('cdk8s/package.json')), 'lib');
+    const yamlPackage = require.resolve('yaml/package.json', { paths: [cdk8sLib] });
     const version: string = JSON.parse(fs.readFileSync(yamlPackage, 'utf8')).version;
     // The copy cdk8s bundles and writes with, which need not be the `yaml` this library depends on.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
