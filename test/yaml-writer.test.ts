@@ -111,7 +111,8 @@ describe.each(REFERENCES)('%s', (_name, reference) => {
       'registry-pull', '.dockerconfigjson', 'kubernetes.io/dockerconfigjson', 'ghcr.io/acme/app:1.2.3', 'a:b', 'a#b',
       'eyJhdXRocyI6e30=', 'ServerSideApply=true,Prune=false', 'x y z', '(paren)', ':a', '?a',
       '-a', 'a[0]', 'a{b}', 'yess', 'Nope', 'truely', '1.2.3', '0x1G', '1:60', '2024-1-1x', '12e', '<', '<<<',
-      // quoted: indicators, comments, trailing colon or space, YAML 1.1 booleans, null, numbers, dates, merge key
+      // quoted: indicators, comments, trailing colon or space, YAML 1.1 booleans, null, numbers, dates; and the merge
+      // key `<<`, which its tag claims and prints plain
       '-1', '0', '"quoted"', '\'single\'', 'it\'s', 'both "and" \'', '{"auths":{}}', '[a]', '&anchor', '*alias', '!tag',
       '|', '>', '%', '@', '`', '#', 'a #b', 'a: b', 'a:', 'a ', ' a', '-', '?', '- a', '? a', ': a', ':',
       'y', 'Y', 'n', 'yes', 'No', 'ON', 'off', 'true', 'False', '~', 'null', 'Null', 'NULL', '017', '0o17', '0b101',
