@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Lazy, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -11,18 +10,12 @@ import {
   DataPlane, DataPlaneApi, RegistryCredentials, RegistryPurpose, RegistrySecret, RegistrySynth, SecretValue,
 } from '../src';
 import { firstProblemOf, validationErrorOf } from './helpers/errors';
+import { tmpDirsRemovedAfterAll } from './helpers/tmp-dirs';
 
 const PEM = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 const KEY = Buffer.from('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFAKE\n-----END EC PRIVATE KEY-----\n').toString('base64');
 
-const tmpDirs: string[] = [];
-afterAll(() => tmpDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
-
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-synth-'));
-  tmpDirs.push(dir);
-  return dir;
-}
+const tmpDir = tmpDirsRemovedAfterAll('registry-synth-');
 
 /** Every file under `dir` with its bytes, by relative path. */
 function filesUnder(dir: string): Map<string, string> {

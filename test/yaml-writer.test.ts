@@ -2,7 +2,6 @@
 // each `yaml` release it is used with, on every object of every example and of the benchmark platform, on each rule
 // it relies on, and on random documents.
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Yaml } from 'cdk8s';
 import * as fc from 'fast-check';
@@ -11,15 +10,9 @@ import { buildPlatform } from '../bench/platform';
 import { buildInventory, testCertificatePem } from '../bench/spec';
 import { appsOf, EXAMPLES } from '../examples';
 import { CDK8S_YAML_OPTIONS, cdk8sYamlWriter, stringifyLikeCdk8s, YamlWriter } from '../src/yaml-writer';
+import { tmpDirsRemovedAfterAll } from './helpers/tmp-dirs';
 
-const tmpDirs: string[] = [];
-afterAll(() => tmpDirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
-
-function tmpDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-writer-'));
-  tmpDirs.push(dir);
-  return dir;
-}
+const tmpDir = tmpDirsRemovedAfterAll('yaml-writer-');
 
 function objectsOf(apps: App[]): Array<Record<string, any>> {
   return apps.flatMap(app => app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson()));
@@ -27,7 +20,8 @@ function objectsOf(apps: App[]): Array<Record<string, any>> {
 
 /** The `yaml` copy cdk8s bundles (2.8.0 in cdk8s 2.70.0), which `Yaml.stringify` calls. */
 function cdk8sBundledYaml(): typeof YAML {
-  const yamlPackage = require.resolve('yaml/package.json', { paths: [path.dirname(require.resolve('cdk8s/package.json'))] });
+  const cdk8sLib = path.join(path.dirname(require.resolve('cdk8s/package.json')), 'lib');
+  const yamlPackage = require.resolve('yaml/package.json', { paths: [cdk8sLib] });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.dirname(yamlPackage));
 }
